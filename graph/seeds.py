@@ -1,0 +1,363 @@
+"""Reading the human-edited seed records: strict YAML, field checks, dates, counts and quotes.
+
+Everything here reports problems as :class:`MalikgError` naming the file, the record and the
+field, so a researcher editing ``seeds/events.yaml`` by hand is told exactly what to fix.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import MalikgError
+from .resources import seeds_dir
+
+#: Record files, by the kind of record they hold. A file belongs to a kind when its name starts
+#: with the kind (``events.yaml``, ``events-2025.yaml``), so researchers can add files of their own.
+RECORD_KINDS = ("actors", "places", "events", "claims", "relations", "statistics")
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CONTEXT_CHARS = 32
+
+
+@dataclass
+class Record:
+    """One record of a seed file, with where it came from for error messages."""
+
+    kind: str
+    data: dict
+    file: str
+    index: int
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", f"#{self.index + 1}"))
+
+    def error(self, message: str, field: str | None = None) -> MalikgError:
+        return MalikgError(message, file=self.file, record=self.id, field=field)
+
+
+@dataclass
+class Source:
+    """The source document and its text, for locating quotes."""
+
+    id: str
+    file: str
+    text: str
+    title: str
+    publisher: str
+    issued: str
+    citation: str
+    language: str
+    sha256: str
+
+    def locate(self, quote: str, record: Record, field_name: str) -> tuple[int, int]:
+        """Code-point offsets (start, end exclusive) of ``quote``, which must occur exactly once."""
+        if not isinstance(quote, str) or not quote.strip():
+            raise record.error("evidence must be a non-empty quote from the source", field_name)
+        start = self.text.find(quote)
+        if start < 0:
+            raise record.error(f"quote not found verbatim in {self.file}: {quote!r}", field_name)
+        if self.text.find(quote, start + 1) >= 0:
+            raise record.error(f"quote occurs more than once in {self.file}; quote more of the "
+                               f"sentence so it is unique: {quote!r}", field_name)
+        return start, start + len(quote)
+
+    def selector_context(self, start: int, end: int) -> tuple[str, str]:
+        return self.text[max(0, start - CONTEXT_CHARS):start], self.text[end:end + CONTEXT_CHARS]
+
+
+@dataclass
+class SeedSet:
+    """All records of a seed folder, grouped by kind, with the source they quote."""
+
+    source: Source
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    folder: Path | None = None
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+class _SeedLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so 2024-02-30 is reported, not a crash."""
+
+
+_SeedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path):
+    """Parse one YAML file strictly as UTF-8; errors name the file and line."""
+    name = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise MalikgError(f"cannot read file: {error.strerror}", file=name) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalikgError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8",
+                          file=name) from None
+    try:
+        return yaml.load(text, Loader=_SeedLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise MalikgError(f"YAML syntax error: {where}{problem}", file=name) from None
+
+
+def read_source(folder: Path) -> Source:
+    meta_path = folder / "source.yaml"
+    meta = read_yaml(meta_path)
+    name = _display(meta_path)
+    if not isinstance(meta, dict):
+        raise MalikgError("must be a mapping describing the source document", file=name)
+    for key in ("id", "file", "title", "publisher", "issued", "citation"):
+        if key not in meta:
+            raise MalikgError("missing field", file=name, record=meta.get("id", "source"), field=key)
+    text_path = folder / str(meta["file"])
+    try:
+        raw = text_path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError:
+        raise MalikgError("source text not found", file=name, record=meta["id"], field="file") from None
+    except UnicodeDecodeError:
+        raise MalikgError("source text is not UTF-8", file=_display(text_path)) from None
+    return Source(id=str(meta["id"]), file=str(meta["file"]), text=text, title=str(meta["title"]),
+                  publisher=str(meta["publisher"]), issued=str(meta["issued"]),
+                  citation=str(meta["citation"]), language=str(meta.get("language", "en")),
+                  sha256=hashlib.sha256(raw).hexdigest())
+
+
+def kind_of(path: Path) -> str | None:
+    for kind in RECORD_KINDS:
+        if path.stem == kind or path.stem.startswith(kind + "-"):
+            return kind
+    return None
+
+
+def read_seeds(folder: Path | None = None, extra_files: list[Path] = ()) -> SeedSet:
+    """Read a seed folder (default: the bundled seeds) plus any extra record files.
+
+    An extra file with the same name as a bundled one replaces it; others are added.
+    """
+    folder = Path(folder) if folder else seeds_dir()
+    if not (folder / "source.yaml").is_file():
+        raise MalikgError("not a seed folder (no source.yaml)", file=_display(folder))
+    files = {p.name: p for p in sorted(folder.glob("*.yaml")) if kind_of(p)}
+    for extra in extra_files:
+        extra = Path(extra)
+        if not kind_of(extra):
+            raise MalikgError("a record file's name must start with one of: "
+                              + ", ".join(RECORD_KINDS), file=_display(extra))
+        files[extra.name] = extra
+    seeds = SeedSet(source=read_source(folder), folder=folder)
+    for name in sorted(files):
+        path = files[name]
+        kind = kind_of(path)
+        content = read_yaml(path)
+        display = _display(path)
+        if content is None:
+            content = []
+        if not isinstance(content, list):
+            raise MalikgError("must be a YAML list of records", file=display)
+        bucket = seeds.records.setdefault(kind, [])
+        for index, data in enumerate(content):
+            if not isinstance(data, dict):
+                raise MalikgError("each record must be a mapping of field: value", file=display,
+                                  record=f"#{index + 1}")
+            bucket.append(Record(kind=kind, data=data, file=display, index=index))
+    return seeds
+
+
+# --- field checks ---------------------------------------------------------------------------
+
+
+def check_fields(record: Record, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    for key in required:
+        value = record.data.get(key)
+        if value is None or value == "" or value == []:
+            raise record.error("missing field", key)
+    allowed = set(required) | set(optional)
+    for key in record.data:
+        if key not in allowed:
+            raise record.error(f"unknown field; expected one of: {', '.join(sorted(allowed))}", key)
+    slug = record.data["id"]
+    if not isinstance(slug, str):
+        slug = _iso(slug)
+        record.data["id"] = slug
+    if not SLUG.match(slug):
+        raise record.error("id must be lowercase letters, digits and hyphens", "id")
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def text_field(record: Record, key: str, data: dict | None = None) -> str | None:
+    value = (data if data is not None else record.data).get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise record.error("must be text", key)
+    return str(value)
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+PARTS = {"early": (0, 1), "mid": (1, 2), "late": (2, 3)}
+
+
+@dataclass(frozen=True)
+class DateSpec:
+    """A date as the source gives it: precision, SEM bounds and, at day precision, the day."""
+
+    precision: str
+    earliest: dt.date | None
+    latest: dt.date | None
+    day: dt.date | None = None
+
+
+def _iso(value) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _bounds(token: str) -> tuple[str, dt.date, dt.date]:
+    """(precision, first day, last day) of an ISO day, month or year."""
+    parts = token.split("-")
+    if not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts) > 3:
+        raise ValueError(f"{token!r} is not a date (use 2024-01-27, 2024-01, 2024 or A..B)")
+    year = int(parts[0])
+    if len(parts) == 1:
+        return "year", dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(parts[1])
+    if not 1 <= month <= 12 or len(parts[1]) != 2:
+        raise ValueError(f"{token!r} has no month {parts[1]}")
+    last = calendar.monthrange(year, month)[1]
+    if len(parts) == 2:
+        return "month", dt.date(year, month, 1), dt.date(year, month, last)
+    day = int(parts[2])
+    if not 1 <= day <= last or len(parts[2]) != 2:
+        raise ValueError(f"{token!r} is not a calendar date")
+    return "day", dt.date(year, month, day), dt.date(year, month, day)
+
+
+def parse_date(value, part=None) -> DateSpec:
+    """Turn a seed date (``2024-01-27``, ``2024-01``, ``2024``, ``A..B``, ``unknown``) into a DateSpec.
+
+    ``part`` (early, mid, late) narrows a month or a year to a third of it: a documented coding
+    convention, since sources say "late August" or "late 2023" and the field needs bounds.
+    """
+    text = _iso(value).strip()
+    if text == "unknown":
+        if part:
+            raise ValueError("part cannot narrow an unknown date")
+        return DateSpec("unknown-date", None, None)
+    if ".." in text:
+        if part:
+            raise ValueError("part narrows a single month or year, not an interval")
+        first, _, last = text.partition("..")
+        _, start, _ = _bounds(first.strip())
+        _, _, end = _bounds(last.strip())
+        if end < start:
+            raise ValueError(f"interval {text!r} ends before it starts")
+        return DateSpec("interval", start, end)
+    precision, start, end = _bounds(text)
+    if part is None:
+        return DateSpec(precision, start, end, start if precision == "day" else None)
+    if part not in PARTS:
+        raise ValueError(f"part must be one of early, mid, late, not {part!r}")
+    if precision == "day":
+        raise ValueError("part narrows a month or a year, not a day")
+    lo, hi = PARTS[part]
+    if precision == "month":
+        last = end.day
+        first_day = (1, 11, 21)[lo]
+        last_day = (10, 20, last)[hi - 1]
+        return DateSpec("part-of-month", start.replace(day=first_day), start.replace(day=last_day))
+    first_month = (1, 5, 9)[lo]
+    last_month = (4, 8, 12)[hi - 1]
+    return DateSpec("part-of-year", dt.date(start.year, first_month, 1),
+                    dt.date(start.year, last_month, calendar.monthrange(start.year, last_month)[1]))
+
+
+def date_field(record: Record, key: str, part_key: str | None = "part") -> DateSpec:
+    try:
+        return parse_date(record.data[key], record.data.get(part_key) if part_key else None)
+    except ValueError as error:
+        raise record.error(str(error), key) from None
+
+
+# --- counts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as written (value and qualifier) and the low / best / high it implies."""
+
+    value: int | None
+    qualifier: str
+    low: int | None
+    best: int | None
+    high: int | None
+
+
+def derive_count(value: int | None, qualifier: str) -> Count:
+    """Low/best/high from a written figure, following UCDP's conventions (see docs/model.md)."""
+    if value is None:
+        return Count(None, qualifier, None, None, None)
+    rules = {
+        "exact": (value, value, value),
+        "at-least": (value, value, None),
+        "over": (value + 1, value + 1, None),
+        "about": (None, value, None),
+        "up-to": (None, None, value),
+        "most-conservative": (value, value, None),
+    }
+    low, best, high = rules.get(qualifier, (None, None, None))
+    return Count(value, qualifier, low, best, high)
+
+
+def count_field(record: Record, data: dict, field_prefix: str = "") -> Count:
+    """Read ``count`` / ``qualifier`` (and optional explicit ``low`` / ``best`` / ``high``)."""
+    value = data.get("count")
+    qualifier = data.get("qualifier", "exact" if value is not None else "unspecified")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise record.error(f"count must be a whole number, not {value!r}", field_prefix + "count")
+    if value is not None and value < 0:
+        raise record.error(f"count cannot be negative ({value})", field_prefix + "count")
+    if value is None and qualifier not in ("several", "unspecified"):
+        raise record.error(f"qualifier {qualifier!r} needs a count", field_prefix + "qualifier")
+    count = derive_count(value, qualifier)
+    explicit = {k: data[k] for k in ("low", "best", "high") if k in data}
+    for key, number in explicit.items():
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise record.error(f"{key} must be a whole number of at least 0", field_prefix + key)
+    if explicit:
+        count = Count(count.value, count.qualifier, explicit.get("low", count.low),
+                      explicit.get("best", count.best), explicit.get("high", count.high))
+    ordered = [n for n in (count.low, count.best, count.high) if n is not None]
+    if ordered != sorted(ordered):
+        raise record.error(f"low/best/high out of order: low={count.low} best={count.best} "
+                           f"high={count.high}", field_prefix + ("low" if "low" in explicit else "count"))
+    return count

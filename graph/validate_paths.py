@@ -1,0 +1,53 @@
+"""``malikg validate``: decide what each path is and check it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import validate
+from .errors import MalikgError
+from .load import emit
+from .seeds import kind_of, read_seeds
+
+RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".xml", ".owl"}
+
+
+def _check_graph(graph, label: str, problems: list[str]) -> None:
+    for violation in validate.shacl_violations(graph):
+        problems.append(f"{label}: {violation.line()}")
+
+
+def validate_paths(paths: list[Path]) -> tuple[list[str], str]:
+    """Problems found (one line each) and a description of what was checked."""
+    problems: list[str] = []
+    folders = [p for p in paths if p.is_dir()]
+    records = [p for p in paths if p.is_file() and p.suffix in (".yaml", ".yml")]
+    rdf_files = [p for p in paths if p.is_file() and p.suffix.lower() in RDF_SUFFIXES]
+    unknown = [p for p in paths if p not in folders + records + rdf_files]
+    for path in unknown:
+        problems.append(f"{path}: not a seed folder, a record file (.yaml) or an RDF file")
+    for path in records:
+        if not kind_of(path):
+            problems.append(f"{path}: a record file's name must start with actors, places, "
+                            "events, claims, relations or statistics")
+    checked = []
+    seed_runs = [(folder, []) for folder in folders] or ([(None, records)] if records or not paths else [])
+    if folders and records:
+        seed_runs = [(folder, records) for folder in folders]
+    for folder, extra in seed_runs:
+        label = str(folder) if folder else "bundled seeds" + (f" + {', '.join(map(str, extra))}" if extra else "")
+        try:
+            graph = emit(read_seeds(folder, extra))
+        except MalikgError as error:
+            problems.append(error.line())
+            continue
+        _check_graph(graph, label, problems)
+        checked.append(f"{label} ({len(graph)} triples)")
+    for path in rdf_files:
+        try:
+            graph = validate.read_rdf(path)
+        except MalikgError as error:
+            problems.append(error.line())
+            continue
+        _check_graph(graph, str(path), problems)
+        checked.append(f"{path} ({len(graph)} triples)")
+    return problems, "; ".join(checked)

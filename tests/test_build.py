@@ -1,0 +1,64 @@
+"""malikg build / validate / stats through the CLI, and the SHACL shapes on the seed graph."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from cli import main
+from graph import validate
+from graph.load import build_graph
+from graph.namespaces import MK, base_iri
+
+
+def test_build_writes_a_valid_graph_and_a_summary(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "SHACL-valid" in result.output
+    graph = Graph().parse(tmp_path / "graph.ttl")
+    assert (URIRef(f"{base_iri()}actor/jnim"), RDFS.label, Literal("JNIM")) in graph
+    counts = {line[:24].strip(): line[24:].strip() for line in result.output.splitlines()
+              if line.startswith("  ")}
+    assert int(counts["events"]) == len(set(graph.subjects(RDF.type, MK.Event)))
+    assert int(counts["claims"]) == 9
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    for name in ("a", "b"):
+        assert CliRunner().invoke(main, ["build", "--out", str(tmp_path / name)]).exit_code == 0
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_seed_graph_conforms_to_the_shapes():
+    assert validate.shacl_violations(build_graph()) == []
+
+
+def test_a_graph_breaking_the_shapes_is_named_by_record_and_field():
+    graph = build_graph()
+    event = URIRef(f"{base_iri()}event/2024-01-27-ogota")
+    graph.remove((event, RDFS.label, None))
+    violations = validate.shacl_violations(graph)
+    assert any(v.record == "event/2024-01-27-ogota" and v.field == "rdfs:label" for v in violations)
+
+
+def test_validate_accepts_the_bundled_seeds_and_an_rdf_file(tmp_path):
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0 and result.output.startswith("valid: bundled seeds")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(f"<{base_iri()}event/x> a <{MK.Event}> .\n")
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "event/x" in result.stderr
+
+
+def test_stats_counts_by_perpetrator_region_and_year():
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    section = text.split("incidents by perpetrator")[1].split("\n\n")[0]
+    rows = dict(line.strip().rsplit(None, 1) for line in section.strip().splitlines())
+    assert rows["JNIM"] == "15"
+    assert rows["Wagner Group"] == "6"
+    years = dict(line.strip().rsplit(None, 1) for line in text.split("events by year")[1].strip().splitlines())
+    assert years["2015"] == "1" and years["2016"] == "1"
