@@ -1,0 +1,192 @@
+"""The named research questions: ``queries/*.rq``, each opening with a comment header.
+
+    # title: Drone strikes
+    # question: Which air or drone strikes does the graph record, where and when,
+    #   and whom did they kill?
+    # param: actor (actor, default: malian-armed-forces) the actor whose strikes to list
+    # param: since (date, default: 2024-01-01) earliest date
+    # example: malikg query drone-strikes -p since=2024-02-17
+
+A parameter is a variable of the query (``?since``) bound to a typed value; one without a
+default is required. A header line indented by two or more spaces continues the line above.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import resources
+from .errors import MalikgError
+from .sparql import TYPES, Result, bind, convert, inspect_query, run
+from .table import render_table
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    text: str
+    title: str = ""
+    question: str = ""
+    params: tuple[Param, ...] = ()
+    example: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def declared(self) -> dict[str, Param]:
+        return {param.name: param for param in self.params}
+
+
+_KEY = re.compile(r"#\s*(title|question|param|example)\s*:\s*(.*)\Z", re.IGNORECASE)
+_MORE = re.compile(r"#\s{2,}(\S.*)\Z")
+_PARAM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<type>[A-Za-z]+)"
+                    r"(?:\s*,\s*default:\s*(?P<default>[^)]*?))?\s*\)\s*(?P<description>.*)\Z")
+
+
+def parse_query(text: str, name: str = "query", path: str | os.PathLike | None = None) -> NamedQuery:
+    """A NamedQuery from ``.rq`` text: its header read, its parameters typed and their defaults checked."""
+    where = str(path) if path is not None else None
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    last: list[str] | None = None  # [key, value] of the line a continuation extends
+    entries: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            last = None
+            continue
+        if not line.startswith("#"):
+            break
+        key = _KEY.match(line)
+        more = _MORE.match(line.rstrip())
+        if key:
+            last = [key.group(1).lower(), key.group(2).strip()]
+            entries.append((number, last))
+        elif more and last is not None:
+            last[1] = f"{last[1]} {more.group(1).strip()}"
+        else:
+            last = None
+    for number, (key, value) in entries:
+        if key != "param":
+            fields.setdefault(key, value)
+            continue
+        match = _PARAM.match(value)
+        if not match:
+            raise MalikgError(f"line {number}: a param line reads `# param: NAME (TYPE, default: VALUE) description`",
+                              file=where)
+        param = Param(match["name"], match["type"].lower(), match["default"], match["description"].strip())
+        if param.type not in TYPES:
+            raise MalikgError(f"line {number}: parameter {param.name!r} has unknown type {param.type!r} "
+                              f"(known: {', '.join(sorted(TYPES))})", file=where)
+        if param.name in {p.name for p in params}:
+            raise MalikgError(f"line {number}: parameter {param.name!r} is declared twice", file=where)
+        if param.default is not None:
+            try:
+                convert(param.name, param.type, param.default)
+            except MalikgError as error:
+                raise MalikgError(f"line {number}: default: {error.message}", file=where) from None
+        params.append(param)
+    return NamedQuery(name=name, text=text, title=fields.get("title", ""), question=fields.get("question", ""),
+                      params=tuple(params), example=fields.get("example"),
+                      path=Path(path) if path is not None else None)
+
+
+def list_queries(folder: str | os.PathLike | None = None) -> list[NamedQuery]:
+    """Every named query in ``folder`` (default: the bundled ``queries/``), by name."""
+    folder = Path(folder) if folder is not None else resources.queries_dir()
+    return [_read(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def get_query(name: str, folder: str | os.PathLike | None = None) -> NamedQuery:
+    """The named query ``name``; an unknown name is an error suggesting close ones."""
+    folder = Path(folder) if folder is not None else resources.queries_dir()
+    path = folder / f"{name}.rq"
+    if "/" not in name and "\\" not in name and path.is_file():
+        return _read(path)
+    names = sorted(p.stem for p in folder.glob("*.rq"))
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    if close:
+        hint = f"did you mean {', '.join(close)}?"
+    else:
+        hint = f"known: {', '.join(names)}" if names else "there are no named queries"
+    raise MalikgError(f"unknown query {name!r}: {hint} (malikg queries lists them)")
+
+
+def run_named(store, name: str, params: Mapping[str, str] | None = None, *,
+              folder: str | os.PathLike | None = None, allow_remote: bool = False,
+              timeout: float | None = 30.0) -> Result:
+    """Answer the named query ``name`` from ``store`` with ``params`` (text, typed by its header)."""
+    return run_query(store, get_query(name, folder), params, allow_remote=allow_remote, timeout=timeout)
+
+
+def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None, *,
+              allow_remote: bool = False, timeout: float | None = 30.0) -> Result:
+    return run(store, query.text, params, declared=query.declared, allow_remote=allow_remote, timeout=timeout)
+
+
+def check_query(query: NamedQuery, params: Mapping[str, str] | None = None, *,
+                allow_remote: bool = False) -> None:
+    """Refuse the query or its parameters as run_query would, before any store is opened."""
+    inspect_query(query.text, allow_remote=allow_remote)
+    bind(params or {}, query.declared)
+
+
+def parse_params(pairs) -> dict[str, str]:
+    """``["since=2024-01-01", ...]`` from ``-p`` options as a dict; a malformed or repeated pair is an error."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise MalikgError(f"-p {pair!r}: a parameter reads NAME=VALUE")
+        if name in params:
+            raise MalikgError(f"parameter {name!r} is given twice")
+        params[name] = value
+    return params
+
+
+def chosen_query(name: str | None = None, file: str | os.PathLike | None = None,
+                 sparql: str | None = None) -> NamedQuery:
+    """The query the command line names: exactly one of a name, a ``.rq`` file or SPARQL text."""
+    given = [x for x in (name, file, sparql) if x is not None]
+    if len(given) != 1:
+        raise MalikgError("give one of a query name, --file or --sparql (malikg queries lists the names)")
+    if name is not None:
+        return get_query(name)
+    if file is not None:
+        return _read(Path(file))
+    return parse_query(sparql, name="sparql")
+
+
+def describe_queries(queries: list[NamedQuery]) -> str:
+    """The ``malikg queries`` table: name, title and parameters as ``name:type=default``."""
+    def signature(query: NamedQuery) -> str:
+        return ", ".join(f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in query.params)
+
+    if not queries:
+        return "no named queries\n"
+    return render_table(["name", "title", "parameters"],
+                        [(q.name, q.title, signature(q)) for q in queries])
+
+
+def _read(path: Path) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MalikgError(f"cannot read: {error}", file=str(path)) from None
+    return parse_query(text, name=path.stem, path=path)

@@ -1,0 +1,612 @@
+"""Where the graph lives: in memory, in an on-disk Oxigraph store, or behind a SPARQL endpoint.
+
+Every backend answers with pyoxigraph's own result objects (QuerySolutions, QueryBoolean,
+QueryTriples), so the same question serialises to the same bytes whichever store answers it.
+
+Local layout (docs/model.md): instance data in the default graph, ontology and vocabularies in
+the named graph ONTOLOGY_GRAPH, and queries see the union of all graphs.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import gc
+import io
+import os
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import pyoxigraph as ox
+
+from .errors import MalikgError
+from .namespaces import ONTOLOGY_GRAPH
+from .resources import ontology_dir
+from .sparql import analyse, prefixes, with_values
+
+Source = Union[str, os.PathLike, bytes]
+Output = Union[str, os.PathLike, BinaryIO]
+Progress = Callable[[int, int], None]
+Term = Union[ox.NamedNode, ox.Literal]
+
+_ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
+# Not loaded into the store: the SHACL shapes are for validation, not for queries.
+_NOT_ONTOLOGY = {"shapes.ttl"}
+
+
+class Store:
+    """One interface over every backend. Use as a context manager, or call close()."""
+
+    def query(self, sparql: str, substitutions: Mapping[str | ox.Variable, Term] | None = None):
+        """Evaluate ``sparql`` with variables bound to ``substitutions``; a pyoxigraph result object.
+
+        malikg's prefixes (``mk:``, ``mkv:``, ``sem:``, ``actor:``, ``event:``, ...) are predeclared.
+
+        This is the raw engine: it applies no read-only or SERVICE policy. Commands go through
+        ``graph.sparql.run``, which does.
+        """
+        raise NotImplementedError
+
+    def load(self, source: Source, format: ox.RdfFormat | str, *, graph: str | ox.NamedNode | None = None,
+             progress: Progress | None = None) -> None:
+        """Add the RDF in ``source`` (a path or the bytes themselves): all of it, or on any error none.
+
+        ``graph`` names the graph triples go to (default: the default graph); ``progress`` is
+        called as ``progress(bytes_read, total_bytes)`` while the input is read.
+        """
+        raise NotImplementedError
+
+    def dump(self, output: Output, format: ox.RdfFormat | str, *, with_ontology: bool = True) -> None:
+        """Write the store to ``output`` (a path or a binary file), sorted, so equal graphs give equal bytes.
+
+        Triple formats (Turtle, N-Triples, RDF/XML) get the instance data, plus with
+        ``with_ontology`` the ontology triples merged in; quad formats (N-Quads, TriG) get the
+        named ontology graph as a graph of its own.
+        """
+        raise NotImplementedError
+
+    def triple_count(self) -> int:
+        """How many triples queries see (the union of all graphs, counting a triple once per graph)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------
+# Local stores
+# ---------------------------------------------------------------------------
+
+class _LocalStore(Store):
+    _store: ox.Store | None
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph Store."""
+        if self._store is None:
+            self._store = self._reopen()
+        return self._store
+
+    def _reopen(self) -> ox.Store:
+        raise MalikgError("the store is closed")
+
+    def query(self, sparql, substitutions=None):
+        text = with_values(sparql, _by_name(substitutions)) if substitutions else sparql
+        try:
+            return self.oxigraph.query(text, use_default_graph_as_union=True, prefixes=prefixes())
+        except SyntaxError as error:
+            raise MalikgError(f"SPARQL error: {_first_line(error)}") from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise MalikgError(f"query failed: {_first_line(error)}") from None
+
+    def triple_count(self) -> int:
+        return len(self.oxigraph)
+
+    def dump(self, output, format, *, with_ontology=True):
+        _write_sorted(self.oxigraph, output, _rdf_format(format), with_ontology=with_ontology)
+
+    def close(self) -> None:
+        self._store = None
+
+
+class MemoryStore(_LocalStore):
+    """A pyoxigraph store in memory: the bundled seeds, rebuilt on every run."""
+
+    def __init__(self):
+        self._store = ox.Store()
+
+    def load(self, source, format, *, graph=None, progress=None):
+        # Store.load is one transaction: on a syntax error nothing is added.
+        with _reader(source, progress) as reader:
+            _parse_errors(lambda: self.oxigraph.load(reader, _rdf_format(format), to_graph=_graph(graph)),
+                          source)
+
+
+class DiskStore(_LocalStore):
+    """An on-disk pyoxigraph (RocksDB) store, the same directory ``oxigraph serve --location`` uses.
+
+    Loads are all-or-nothing even when the process is killed: see ``load``. One writer at a
+    time; RocksDB's lock refuses a second process that opens the directory while it is open.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._closed = False
+        _recover(self.path)
+        self._store = _open(self.path)
+        _remove_stale(self.path)
+
+    def _reopen(self) -> ox.Store:
+        # After a load that had to let go of the handle, the next use opens the store again.
+        if self._closed:
+            raise MalikgError("the store is closed")
+        return _open(self.path)
+
+    def load(self, source, format, *, graph=None, progress=None):
+        """Bulk-load into a checkpoint copy of the store, then swap the copy in with one rename.
+
+        Why: pyoxigraph documents Store.load as transactional but not bulk_load, which ingests
+        its batches as files (0.5.13 happens to ingest them only at the end, but nothing
+        promises that). Store.load holds the whole input and the transaction in memory and is
+        slower: on 1M triples, load took 8.4 s / 630 MB, bulk_load 5.2 s. Store.backup() makes
+        the copy with hard links in ~1 ms, and swap + reopen costs ~30 ms, so the staged bulk
+        load is faster from about 50k triples and within 25 ms below that: one path for every
+        size. The directories are exchanged atomically with renameat2(RENAME_EXCHANGE) where
+        Linux has it; elsewhere with two renames, and a store found missing beside its saved
+        copy is put back when next opened.
+        """
+        rdf_format = _rdf_format(format)
+        staging = _sibling(self.path, "staging")
+        shutil.rmtree(staging, ignore_errors=True)
+        self.oxigraph.flush()
+        self.oxigraph.backup(str(staging))
+        try:
+            copy = _open(staging)
+            with _reader(source, progress) as reader:
+                _parse_errors(lambda: _bulk_load(copy, reader, rdf_format, _graph(graph)), source)
+            copy.flush()
+            copy = None  # closes it: RocksDB releases its files when the handle goes
+            self._release()
+            _swap(staging, self.path)
+        except BaseException:
+            copy = None
+            gc.collect()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise  # if the handle was let go, the next use reopens it
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the store as it was before
+        self._store = _open(self.path)
+
+    def _release(self) -> None:
+        # The old handle must be closed before the swap: RocksDB writes by path when it closes,
+        # and would write into the new directory. Opening the directory again proves it closed
+        # (RocksDB refuses a second handle in the same process).
+        self._store = None
+        gc.collect()
+        try:
+            probe = ox.Store(str(self.path))
+        except OSError:
+            raise MalikgError(f"{self.path}: the store is still in use in this process "
+                              "(an unfinished query result?); nothing was loaded") from None
+        del probe
+        gc.collect()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+        self._store = None
+        self._closed = True
+        gc.collect()
+
+
+def _bulk_load(store: ox.Store, reader, rdf_format: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
+    store.bulk_load(reader, rdf_format, to_graph=graph)
+
+
+def _open(path: Path) -> ox.Store:
+    try:
+        return ox.Store(str(path))
+    except OSError as error:
+        message = _first_line(error)
+        if "lock" in message.lower():
+            raise MalikgError(f"{path}: the store is in use by another process "
+                              "(an oxigraph server? another malikg?)") from None
+        raise MalikgError(f"{path}: cannot open the store: {message}") from None
+
+
+def _sibling(path: Path, role: str, pid: int | None = None) -> Path:
+    return path.with_name(f".{path.name}.malikg-{role}-{os.getpid() if pid is None else pid}")
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Make ``staging`` the store at ``target``; afterwards ``staging`` holds the old store."""
+    if _exchange(staging, target):
+        return
+    saved = _sibling(target, "old")
+    os.rename(target, saved)
+    os.rename(staging, target)  # a kill between the renames is undone by _recover
+    os.rename(saved, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # a filesystem or kernel without RENAME_EXCHANGE
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _recover(path: Path) -> None:
+    """Put back a store whose load was killed between its two renames (non-Linux swap only)."""
+    if path.exists():
+        return
+    saved = sorted(path.parent.glob(f".{path.name}.malikg-old-*"))
+    if saved:
+        os.rename(saved[0], path)
+
+
+def _remove_stale(path: Path) -> None:
+    """Delete copies left by killed loads; those of a process still running are its own business."""
+    for leftover in path.parent.glob(f".{path.name}.malikg-*-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Remote stores
+# ---------------------------------------------------------------------------
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint, spoken to with the SPARQL 1.1 Protocol.
+
+    Queries go to ``query_url``. Loads go to ``data_url`` with the Graph Store Protocol (one
+    POST) if given, else to ``update_url`` as one INSERT DATA request; both are all-or-nothing
+    as far as the server applies a request atomically (Oxigraph does).
+
+    Serve an Oxigraph store with ``oxigraph serve --location DIR --union-default-graph`` so
+    queries see the ontology graph, as they do on local stores.
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, data_url: str | None = None,
+                 timeout: float = 60.0):
+        self.query_url = query_url
+        self.update_url = update_url
+        self.data_url = data_url
+        self.timeout = timeout
+
+    def query(self, sparql, substitutions=None):
+        info = analyse(sparql)
+        text = with_values(sparql, _by_name(substitutions)) if substitutions else info.text
+        # The prefixes local stores predeclare; the query's own declarations come later and win.
+        text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items()) + text
+        if info.form in ("SELECT", "ASK"):
+            body = self._post(self.query_url, text.encode(), "application/sparql-query",
+                              accept="application/sparql-results+json")
+            try:
+                return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            except (SyntaxError, ValueError) as error:
+                raise MalikgError(f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}") from None
+        body = self._post(self.query_url, text.encode(), "application/sparql-query",
+                          accept="application/n-triples")
+        # pyoxigraph has no public constructor for QueryTriples; a scratch store makes one.
+        scratch = ox.Store()
+        _parse_errors(lambda: scratch.load(body, ox.RdfFormat.N_TRIPLES), self.query_url)
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def triple_count(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(result))[0].value)
+
+    def load(self, source, format, *, graph=None, progress=None):
+        rdf_format = _rdf_format(format)
+        if self.data_url:
+            self._load_graph_store(source, rdf_format, graph, progress)
+        elif self.update_url:
+            self._load_insert_data(source, rdf_format, graph, progress)
+        else:
+            raise MalikgError(f"{self.query_url} is read-only here: give an update or Graph Store URL to load")
+
+    def _load_graph_store(self, source, rdf_format, graph, progress):
+        url = self.data_url
+        if not rdf_format.supports_datasets:
+            sep = "&" if urllib.parse.urlsplit(url).query else "?"
+            target = "graph=" + urllib.parse.quote(_graph_iri(graph), safe="") if graph else "default"
+            url = f"{url}{sep}{target}"
+        with _reader(source, progress) as reader:
+            self._post(url, reader, rdf_format.media_type, length=reader.total)
+
+    def _load_insert_data(self, source, rdf_format, graph, progress):
+        with _reader(source, progress) as reader:
+            quads = _parse_errors(lambda: list(ox.parse(reader, rdf_format)), source)
+        by_graph: dict[str, list[str]] = {}
+        for quad in quads:
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                name = _graph_iri(graph) if graph else ""
+            else:
+                name = str(quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else quad.graph_name)
+            by_graph.setdefault(name, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        parts = []
+        for name, lines in by_graph.items():
+            block = "\n".join(lines)
+            parts.append(block if not name else f"GRAPH <{name}> {{\n{block}\n}}")
+        update = "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+        self._post(self.update_url, update.encode(), "application/sparql-update")
+
+    def dump(self, output, format, *, with_ontology=True):
+        # Fetch into a scratch store and write it as a local store would: same bytes as local.
+        scratch = ox.Store()
+        named = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        scratch.extend(ox.Quad(s, p, o, g) for g, s, p, o in named)
+        # A union-default-graph server shows named-graph triples as default ones too.
+        default = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+                             "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+        scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in default)
+        _write_sorted(scratch, output, _rdf_format(format), with_ontology=with_ontology)
+
+    def _post(self, url: str, data, content_type: str, *, accept: str | None = None,
+              length: int | None = None) -> bytes:
+        headers = {"Content-Type": content_type, "User-Agent": "malikg"}
+        if accept:
+            headers["Accept"] = accept
+        if length is not None:
+            headers["Content-Length"] = str(length)
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip().splitlines()
+            reason = detail[0] if detail else error.reason
+            raise MalikgError(f"SPARQL endpoint {url} answered HTTP {error.code}: {reason}") from None
+        except urllib.error.URLError as error:
+            raise MalikgError(f"cannot reach SPARQL endpoint {url}: {error.reason}") from None
+        except (TimeoutError, ConnectionError) as error:
+            raise MalikgError(f"cannot reach SPARQL endpoint {url}: {error}") from None
+
+
+# ---------------------------------------------------------------------------
+# Opening a store
+# ---------------------------------------------------------------------------
+
+def open_store(store_dir: str | os.PathLike | None = None, endpoint: str | None = None, *,
+               create: bool = False, seed: bool = True, seed_graph=None,
+               ontology: str | os.PathLike | None = None) -> Store:
+    """The store the ``--store`` / ``--endpoint`` options name.
+
+    Neither: a MemoryStore holding the ontology and the seed graph. ``store_dir``: that
+    DiskStore; if it does not exist, an error unless ``create``, and a new store is filled with
+    the ontology and the seed graph (unless ``seed=False``) before it appears under its name.
+    ``endpoint``: a RemoteStore. ``seed_graph`` (an rdflib Graph) replaces
+    ``graph.load.build_graph()`` and ``ontology`` the bundled ontology folder.
+    """
+    if store_dir is not None and endpoint:
+        raise MalikgError("give either a store directory (--store) or an endpoint (--endpoint), not both")
+    if endpoint:
+        return RemoteStore(endpoint)
+    if store_dir is None:
+        store = MemoryStore()
+        initial = _initial_data(seed, seed_graph, ontology)
+        if initial:
+            store.load(initial, ox.RdfFormat.N_QUADS)
+        return store
+    path = Path(store_dir)
+    _recover(path)
+    if path.exists():
+        if not path.is_dir():
+            raise MalikgError(f"{path} is not a directory")
+        if any(path.iterdir()):
+            if not (path / "CURRENT").exists():
+                raise MalikgError(f"{path} is not an Oxigraph store")
+            return DiskStore(path)
+    if not create:
+        raise MalikgError(f"no store at {path} (create one first)")
+    return _create(path, _initial_data(seed, seed_graph, ontology))
+
+
+def _create(path: Path, initial: bytes) -> DiskStore:
+    # Built beside its final name and renamed into place, so a killed creation leaves nothing
+    # that looks like a store.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = _sibling(path, "staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        store = _open(staging)
+        if initial:
+            _bulk_load(store, initial, ox.RdfFormat.N_QUADS, None)
+        store.flush()
+        store = None
+        gc.collect()
+        if path.exists():
+            path.rmdir()  # empty, checked by the caller
+        os.rename(staging, path)
+    except BaseException:
+        store = None
+        gc.collect()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return DiskStore(path)
+
+
+def _initial_data(seed: bool, seed_graph, ontology) -> bytes:
+    """The ontology (in ONTOLOGY_GRAPH) and the seed graph (default graph) as N-Quads."""
+    chunks = [ontology_quads(ontology)]
+    if seed:
+        if seed_graph is None:
+            try:
+                from .load import build_graph
+            except ModuleNotFoundError as error:
+                if error.name != "graph.load":
+                    raise
+                raise MalikgError("the seed loader (graph/load.py) is not installed") from None
+            seed_graph = build_graph()
+        # rdflib -> pyoxigraph through N-Triples: one fast native parse instead of a Python loop.
+        chunks.append(seed_graph.serialize(format="nt", encoding="utf-8"))
+    return b"".join(chunk if chunk.endswith(b"\n") or not chunk else chunk + b"\n" for chunk in chunks)
+
+
+def ontology_quads(folder: str | os.PathLike | None = None) -> bytes:
+    """Every ``*.ttl`` of the ontology folder except the SHACL shapes, as N-Quads in ONTOLOGY_GRAPH."""
+    folder = Path(folder) if folder is not None else ontology_dir()
+    quads: list[ox.Quad] = []
+    for path in sorted(folder.glob("*.ttl")):
+        if path.name in _NOT_ONTOLOGY:
+            continue
+        parsed = _parse_errors(lambda: list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)), path)
+        quads.extend(ox.Quad(q.subject, q.predicate, q.object, _ONTOLOGY) for q in parsed)
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+def _rdf_format(format: ox.RdfFormat | str) -> ox.RdfFormat:
+    if isinstance(format, ox.RdfFormat):
+        return format
+    name = str(format).lower().lstrip(".")
+    found = ox.RdfFormat.from_extension(name) or ox.RdfFormat.from_media_type(name)
+    if found is None:
+        aliases = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
+                   "n-quads": "nq", "rdfxml": "rdf", "rdf/xml": "rdf", "jsonld": "jsonld"}
+        found = ox.RdfFormat.from_extension(aliases.get(name, name))
+    if found is None:
+        raise MalikgError(f"unknown RDF format {format!r} (try ttl, nt, nq, trig, xml or jsonld)")
+    return found
+
+
+def _graph(graph) -> ox.NamedNode | None:
+    if graph is None or isinstance(graph, ox.NamedNode):
+        return graph
+    return ox.NamedNode(str(graph))
+
+
+def _graph_iri(graph) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
+
+
+def _by_name(substitutions: Mapping) -> dict[str, Term]:
+    return {(key.value if isinstance(key, ox.Variable) else str(key).lstrip("?$")): term
+            for key, term in substitutions.items()}
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _parse_errors(work: Callable, source):
+    """Run ``work``; a syntax error in the data becomes a MalikgError naming the source."""
+    try:
+        return work()
+    except SyntaxError as error:
+        where = source if isinstance(source, (str, os.PathLike)) else "input"
+        raise MalikgError(f"not valid RDF: {_first_line(error)}", file=str(where)) from None
+
+
+class _Reader(io.RawIOBase):
+    """A binary reader that reports how far it has got: pyoxigraph pulls the input through it."""
+
+    def __init__(self, raw: BinaryIO, total: int, progress: Progress | None):
+        self._raw, self.total, self._progress, self._done = raw, total, progress, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._raw.readinto(buffer)
+        self._done += count or 0
+        if self._progress is not None:
+            self._progress(self._done, self.total)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _reader(source: Source, progress: Progress | None) -> _Reader:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        return _Reader(io.BytesIO(data), len(data), progress)
+    path = Path(source)
+    try:
+        return _Reader(open(path, "rb"), path.stat().st_size, progress)
+    except OSError as error:
+        raise MalikgError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, with_ontology: bool) -> None:
+    # Sorted N-Triples lines, one graph at a time: a content-determined order, so a memory, disk
+    # or remote store holding the same graph writes the same bytes (their native orders differ).
+    default = ox.DefaultGraph()
+    if rdf_format.supports_datasets:
+        graphs = [default] + (sorted(store.named_graphs(), key=str) if with_ontology else [])
+        parts = [(g, _sorted_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g))) for g in graphs]
+    elif with_ontology:
+        union = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        parts = [(default, _sorted_lines(union.serialize(format=ox.RdfFormat.N_TRIPLES)))]
+    else:
+        parts = [(default, _sorted_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=default)))]
+
+    def quads() -> Iterator[ox.Quad | ox.Triple]:
+        for graph, lines in parts:
+            for quad in ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, graph) \
+                    if rdf_format.supports_datasets else quad.triple
+
+    if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        data = b"".join(_nquads(graph, lines) if rdf_format.supports_datasets else b"".join(lines)
+                        for graph, lines in parts)
+        _write_bytes(output, data)
+        return
+    used = prefixes(b"".join(b"".join(lines) for _, lines in parts))
+    target = str(output) if isinstance(output, (str, os.PathLike)) else output
+    ox.serialize(quads(), target, rdf_format, prefixes=used)
+
+
+def _sorted_lines(data: bytes) -> list[bytes]:
+    return sorted(set(line + b"\n" for line in data.split(b"\n") if line))
+
+
+def _nquads(graph, lines: Iterable[bytes]) -> bytes:
+    if isinstance(graph, ox.DefaultGraph):
+        return b"".join(lines)
+    suffix = f" {graph} .\n".encode()
+    return b"".join(line[:-3] + suffix for line in lines)  # each line ends with " .\n"
+
+
+def _write_bytes(output: Output, data: bytes) -> None:
+    if isinstance(output, (str, os.PathLike)):
+        Path(output).write_bytes(data)
+    else:
+        output.write(data)
+
+
+__all__ = ["Store", "MemoryStore", "DiskStore", "RemoteStore", "open_store", "ontology_quads"]
