@@ -69,4 +69,10 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | None = None,
 
 def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
     """The research report, the actor-network page and the ontology reference, built from the graph."""
-    return {}
+    from .docs import render as ontology_reference
+    from .html import graph_network_page
+
+    files: dict[Path, bytes | str] = {}
+    files[out_dir / "actors.html"] = graph_network_page(graph)
+    files[out_dir / "ontology.html"] = ontology_reference()
+    return files

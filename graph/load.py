@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -265,7 +266,10 @@ class _Emitter:
             km = record.data["distance_km"]
             if isinstance(km, bool) or not isinstance(km, (int, float)) or km < 0:
                 raise record.error("distance must be a number of kilometres", "distance_km")
-            self.add(subject, MK.distanceKm, Literal(str(km), datatype=XSD.decimal))
+            # The canonical lexical form (4, not 4.0): triple stores such as Oxigraph keep only
+            # that, and a graph must read back from them unchanged.
+            canonical = format(Decimal(str(km)).normalize(), "f")
+            self.add(subject, MK.distanceKm, Literal(canonical, datatype=XSD.decimal))
             qualifier = record.data.get("distance_qualifier", "exact")
             self.add(subject, MK.distanceQualifier,
                      self.vocab.check(record, "CountQualifiers", qualifier, "distance_qualifier"))

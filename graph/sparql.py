@@ -55,6 +55,7 @@ class QueryInfo:
     where: tuple[int, int] | None       # offsets in ``text`` of the top-level WHERE group's braces
     subselect: bool                     # that group is a bare sub-SELECT
     trailing_values: bool               # the query ends with its own VALUES block
+    limit: int | None = None            # the top-level LIMIT, if any
 
 
 # The top-level WHERE group has to be found by position so parameters can be spliced in as a
@@ -128,7 +129,13 @@ def analyse(text: str) -> QueryInfo:
         datasets=tuple(datasets), text=expanded, where=where,
         subselect=isinstance(where_group, CompValue) and where_group.name == "SubSelect",
         trailing_values="valuesClause" in query,
+        limit=_limit(query),
     )
+
+
+def _limit(query: CompValue) -> int | None:
+    clauses = query["limitoffset"] if "limitoffset" in query else None
+    return int(clauses["limit"]) if clauses is not None and "limit" in clauses else None
 
 
 def _expand_escapes(text: str) -> str:

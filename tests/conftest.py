@@ -1,9 +1,64 @@
 """Shared fixtures. Tests run offline: nothing here or in the tests reaches the internet."""
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+_BESIDE_PYTHON = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` wheel installs it there
+OXIGRAPH = _BESIDE_PYTHON if _BESIDE_PYTHON.exists() else Path(shutil.which("oxigraph") or _BESIDE_PYTHON)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def serve_store():
+    """``serve_store(location)`` starts ``oxigraph serve`` over that store directory on a free
+    loopback port (union default graph, as local stores query) and returns its base URL; every
+    server started is stopped at teardown. Skips the test if the server binary is missing."""
+    if not OXIGRAPH.exists():
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    started: list[subprocess.Popen] = []
+
+    def start(location: Path) -> str:
+        port = free_port()
+        process = subprocess.Popen(
+            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
+                    return url
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    raise RuntimeError(f"oxigraph serve did not start: {process.stderr.read()!r}")
+                time.sleep(0.05)
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

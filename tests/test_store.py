@@ -5,12 +5,8 @@ import gc
 import io
 import os
 import signal
-import socket
-import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,11 +16,11 @@ from graph.errors import MalikgError
 from graph.namespaces import ONTOLOGY_GRAPH
 from graph.sparql import format_result, run
 from graph.store import DiskStore, RemoteStore, open_store
+
+from conftest import free_port
 from tiny_graph import ONTOLOGY_TRIPLES, SEED_TRIPLES, seed_graph, write_ontology
 
 ROOT = Path(__file__).resolve().parent.parent
-_BESIDE_PYTHON = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` wheel installs it there
-OXIGRAPH = _BESIDE_PYTHON if _BESIDE_PYTHON.exists() else Path(shutil.which("oxigraph") or _BESIDE_PYTHON)
 
 EXTRA_TTL = b"""\
 @prefix actor: <https://w3id.org/malikg/id/actor/> .
@@ -287,49 +283,12 @@ def test_a_store_missing_beside_its_saved_copy_is_put_back(disk):
 # Remote: an oxigraph server on a loopback port
 # ---------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(location: Path):
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"oxigraph serve did not start: {process.stderr.read()!r}")
-            time.sleep(0.05)
-    return process, url
-
-
 @pytest.fixture
-def server(tmp_path, ontology):
+def server(tmp_path, ontology, serve_store):
     """An oxigraph server over a store holding the tiny graph; yields its base URL."""
-    if not OXIGRAPH.exists():
-        pytest.skip("the oxigraph server binary is not installed")
     location = tmp_path / "served"
     open_store(location, create=True, seed_graph=seed_graph(), ontology=ontology).close()
-    process, url = _serve(location)
-    try:
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return serve_store(location)
 
 
 QUESTIONS = [
@@ -394,6 +353,6 @@ def test_remote_store_without_a_load_url_is_read_only():
 
 
 def test_unreachable_endpoint_is_a_clear_error_naming_the_url():
-    url = f"http://127.0.0.1:{_free_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(MalikgError, match=f"cannot reach SPARQL endpoint {url}"):
         run(RemoteStore(url, timeout=5), "ASK { ?s ?p ?o }")

@@ -1,0 +1,275 @@
+"""``malikg export``: the graph as standard RDF files for linked-data partners.
+
+Lossless and deterministic: the data come from ``Store.dump`` (sorted N-Triples or N-Quads,
+so equal graphs give equal bytes on every backend), headed by the VoID/DCAT description of
+``graph.dataset``, and re-serialised by pyoxigraph with a fixed, sorted set of prefixes. The
+description goes first so a reader meets it at the top of the file, and in the default graph
+of the quad formats. JSON-LD is compacted by rdflib with ``ontology/context.jsonld`` (short
+keys such as ``label``, ``place``, ``perpetrator``), its nodes and values sorted.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH, XSD
+from rdflib.plugins.serializers.jsonld import from_rdf
+
+from .dataset import DCAT, VOCABULARIES, VOID, describe, description_lines, vocabularies_used
+from .errors import MalikgError
+from .files import atomic_output
+from .resources import ontology_dir
+from .sparql import prefixes
+
+Output = Union[str, os.PathLike, BinaryIO]
+
+#: The RDF formats, by the name ``--format`` takes.
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+#: The formats that keep the ontology as a named graph of its own; the others merge it in.
+QUAD_FORMATS = frozenset({"nq", "trig"})
+#: Every format ``export`` writes; acled-csv is ACLED's own column layout (graph.acled).
+FORMATS = (*RDF_FORMATS, "acled-csv")
+_EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld",
+               ".json": "jsonld", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
+#: Prefixes beyond graph.sparql's that the description and the ontology use.
+_EXTRA_PREFIXES = {"dcat": str(DCAT), "void": str(VOID),
+                   **{p: VOCABULARIES[p] for p in ("cameo", "schema", "vann")}}
+
+
+@dataclass(frozen=True)
+class Export:
+    """What ``export`` wrote: ``triples`` data triples (quads in N-Quads and TriG) plus the
+    ``description`` triples of the dataset description; both None for acled-csv."""
+
+    output: str
+    format: str
+    triples: int | None
+    description: int | None
+
+
+def choose_format(fmt: str | None, output: Output) -> str:
+    """``fmt`` checked, or the format the output file's extension names, or Turtle."""
+    if fmt is None:
+        if isinstance(output, (str, os.PathLike)):
+            return _EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+        return "turtle"
+    if fmt not in FORMATS:
+        raise MalikgError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return fmt
+
+
+def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool = False) -> Export:
+    """Write ``store`` to ``output`` (a path, written atomically, or a binary stream) as ``fmt``.
+
+    ``with_ontology`` adds the ontology and vocabularies: merged into the triples of the
+    triple formats, as the named graph ``https://w3id.org/malikg/graph/ontology`` in N-Quads
+    and TriG.
+    """
+    fmt = choose_format(fmt, output)
+    name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", "<stream>")
+    if fmt == "acled-csv":
+        if not isinstance(output, (str, os.PathLike)):
+            raise MalikgError("--format acled-csv writes to a file: give -o FILE")
+        try:
+            from .acled import export_csv  # graph.acled owns ACLED's layout
+        except ModuleNotFoundError as error:
+            if error.name != "graph.acled":
+                raise
+            raise MalikgError("--format acled-csv needs graph/acled.py, which is not installed") from None
+        export_csv(store, Path(output))
+        return Export(str(name), fmt, None, None)
+
+    rdf_format = RDF_FORMATS[fmt]
+    sink = _Sink()
+    store.dump(sink, ox.RdfFormat.N_QUADS if fmt in QUAD_FORMATS else ox.RdfFormat.N_TRIPLES,
+               with_ontology=with_ontology)
+    data = sink.value()
+    del sink
+    triples = data.count(b"\n")
+    head = description_lines(describe(store, triples=triples, vocabularies=vocabularies_used(data)))
+    chunks = retyped(data)
+    if isinstance(output, (str, os.PathLike)):
+        with atomic_output(Path(output)) as stream:
+            _write(stream, rdf_format, head, chunks)
+    else:
+        _write(output, rdf_format, head, chunks)
+    return Export(str(name), fmt, triples, head.count(b"\n"))
+
+
+class _Sink:
+    """A write-only stream that keeps the bytes it is given instead of copying them."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data) if not isinstance(data, bytes) else data)
+        return len(data)
+
+    def value(self) -> bytes:
+        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+
+
+def export_prefixes(data: bytes) -> dict[str, str]:
+    """The prefixes Turtle, TriG and RDF/XML output declares: those ``data`` uses, sorted by name."""
+    known = {**prefixes(), **_EXTRA_PREFIXES}
+    return {p: known[p] for p in sorted(known) if b"<" + known[p].encode() in data}
+
+
+def _write(stream: BinaryIO, rdf_format: ox.RdfFormat, head: bytes, chunks: list) -> None:
+    if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        stream.write(head)
+        for chunk in chunks:
+            stream.write(chunk)
+        return
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        stream.write(jsonld(data, head))
+    else:
+        quads = rdf_format == ox.RdfFormat.TRIG
+        parsed = itertools.chain(ox.parse(head, ox.RdfFormat.N_TRIPLES),
+                                 ox.parse(data, ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES))
+        terms = parsed if quads else (quad.triple for quad in parsed)
+        used = {**export_prefixes(head), **export_prefixes(data)}  # no copy of the data to search
+        output = ox.serialize(terms, None, rdf_format, prefixes=dict(sorted(used.items())))
+        stream.write(_sorted_prefix_lines(output) if rdf_format != ox.RdfFormat.RDF_XML else output)
+
+
+def _sorted_prefix_lines(turtle: bytes) -> bytes:
+    """``turtle`` with its leading ``@prefix`` lines in name order (pyoxigraph keeps its own order)."""
+    end = 0
+    while turtle.startswith(b"@prefix ", end):
+        end = turtle.index(b"\n", end) + 1
+    lines = sorted(turtle[:end].splitlines(keepends=True))
+    return b"".join(lines) + (b"\n" if lines else b"") + turtle[end:]
+
+
+# ---------------------------------------------------------------------------
+# Datatypes the store folded away
+# ---------------------------------------------------------------------------
+
+#: Integer subtypes a store may keep only as xsd:integer, and the lexical forms each admits.
+_INTEGER_SUBTYPES = {
+    XSD.nonNegativeInteger: rb"[0-9]+",
+    XSD.positiveInteger: rb"[1-9][0-9]*",
+    XSD.nonPositiveInteger: rb"0|-[1-9][0-9]*",
+    XSD.negativeInteger: rb"-[1-9][0-9]*",
+}
+
+
+@functools.lru_cache(maxsize=4)
+def declared_datatypes(folder: str | None = None) -> tuple[tuple[str, str], ...]:
+    """``(predicate, datatype)`` for each predicate the SHACL shapes require to be one integer subtype."""
+    shapes = Path(folder or ontology_dir()) / "shapes.ttl"
+    graph = Graph().parse(shapes, format="turtle")
+    found: dict[str, set[str]] = {}
+    for shape, path in graph.subject_objects(SH.path):
+        for datatype in graph.objects(shape, SH.datatype):
+            found.setdefault(str(path), set()).add(datatype)
+    return tuple(sorted((path, str(next(iter(types)))) for path, types in found.items()
+                        if len(types) == 1 and next(iter(types)) in _INTEGER_SUBTYPES))
+
+
+def retyped(data: bytes, folder: str | None = None) -> list[bytes | memoryview]:
+    """N-Triples/N-Quads ``data`` with the integer subtypes the shapes declare put back, as
+    chunks to write in order (slices of ``data``, not copies).
+
+    Why: Oxigraph stores ``"55"^^xsd:nonNegativeInteger`` as ``"55"^^xsd:integer`` (it keeps
+    numbers in a native form, oxigraph issue #526), so a dump would give the Web Annotation
+    offsets (``oa:start``, ``oa:end``) a datatype the model and the shapes do not allow.
+    Only values the declared type admits are re-typed; line order is unchanged.
+    """
+    integer = f"^^<{XSD.integer}>".encode()
+    edits = []
+    for predicate, datatype in declared_datatypes(folder):
+        marker = b"<" + predicate.encode() + b'> "'
+        lexical = re.compile(_INTEGER_SUBTYPES[URIRef(datatype)])
+        typed = f"^^<{datatype}>".encode()
+        at = data.find(marker)
+        while at >= 0:
+            start = at + len(marker)
+            end = data.find(b'"', start)
+            if data.startswith(integer, end + 1) and lexical.fullmatch(data, start, end):
+                edits.append((end + 1, end + 1 + len(integer), typed))
+            at = data.find(marker, end)
+    if not edits:
+        return [data]
+    view, chunks, done = memoryview(data), [], 0
+    for begin, finish, text in sorted(edits):
+        chunks += [view[done:begin], text]
+        done = finish
+    chunks.append(view[done:])
+    return chunks
+
+
+# ---------------------------------------------------------------------------
+# JSON-LD
+# ---------------------------------------------------------------------------
+
+def context() -> dict:
+    """The JSON-LD context of ``ontology/context.jsonld`` (its ``@context`` object)."""
+    path = ontology_dir() / "context.jsonld"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise MalikgError(f"cannot read the JSON-LD context: {error}", file=str(path)) from None
+    return document["@context"]
+
+
+def jsonld(ntriples: bytes, head: bytes = b"") -> bytes:
+    """``head`` then ``ntriples`` (N-Triples) as compacted JSON-LD with malikg's context inline.
+
+    Nodes are sorted by IRI, those described in ``head`` first, for stable bytes.
+
+    The context travels inside the document, so a reader needs nothing from the network.
+    RDF gives the values of a property no order, so arrays are sorted like the nodes.
+    """
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=head + ntriples, format="nt")
+    document = from_rdf(graph, context_data=context())
+    if "@graph" not in document:  # rdflib inlines a lone node
+        node = {k: v for k, v in document.items() if k != "@context"}
+        document = {"@context": document["@context"], "@graph": [node] if node else []}
+    first = {str(s) for s in Graph().parse(data=head, format="nt").subjects()} if head else set()
+    nodes = [_sorted_values(node) for node in document["@graph"]]
+    nodes.sort(key=lambda node: (str(node.get("id")) not in first, str(node.get("id"))))
+    document = {"@context": document["@context"], "@graph": nodes}
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _sorted_values(node: dict) -> dict:
+    ordered = {}
+    for key in sorted(node, key=_key_order):
+        value = node[key]
+        if isinstance(value, list):
+            value = sorted((_sorted_keys(item) for item in value),
+                           key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+        ordered[key] = _sorted_keys(value)
+    return ordered
+
+
+def _sorted_keys(value):
+    return {k: value[k] for k in sorted(value)} if isinstance(value, dict) else value
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    # "id" and "type" first, as people read JSON-LD nodes; then the rest alphabetically.
+    return ({"id": 0, "@id": 0, "type": 1, "@type": 1}.get(key, 2), key)
+
+
+__all__ = ["FORMATS", "RDF_FORMATS", "Export", "choose_format", "context", "export", "jsonld"]
