@@ -71,8 +71,10 @@ def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
     """The research report, the actor-network page and the ontology reference, built from the graph."""
     from .docs import render as ontology_reference
     from .html import graph_network_page
+    from .report import graph_report
 
     files: dict[Path, bytes | str] = {}
+    files[out_dir / "report.md"] = graph_report(graph)
     files[out_dir / "actors.html"] = graph_network_page(graph)
     files[out_dir / "ontology.html"] = ontology_reference()
     return files

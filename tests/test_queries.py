@@ -1,0 +1,465 @@
+"""The queries/ library: each named research question answered on the bundled seeds, as the
+chapter tells it; every query through the CLI in every format; the report; the notebook API."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import types
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from graph import resources
+from graph.build import build
+from graph.errors import MalikgError
+from graph.queries import list_queries, run_named
+from graph.report import SECTIONS, render_report
+from graph.store import RemoteStore, open_store
+
+NAMES = [q.name for q in list_queries()]
+
+
+@pytest.fixture(scope="module")
+def store():
+    with open_store() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("queries") / "store"
+    open_store(path, create=True).close()
+    return path
+
+
+def ask(store, name, **params):
+    """The answer as a list of dicts of plain values."""
+    return run_named(store, name, {k: str(v) for k, v in params.items()}).to_python()
+
+
+def column(rows, *names):
+    return [tuple(row[n] for n in names) if len(names) > 1 else row[names[0]] for row in rows]
+
+
+def malikg(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+
+
+# ---------------------------------------------------------------------------
+# The library itself
+# ---------------------------------------------------------------------------
+
+def test_the_library_has_a_documented_query_for_each_research_question():
+    assert len(NAMES) >= 20
+    for query in list_queries():
+        assert query.title and query.question and query.example, query.name
+        assert query.example.startswith(f"malikg query {query.name}"), query.name
+        assert all(not p.required for p in query.params), f"{query.name} must run with no -p"
+        assert "ORDER BY" in query.text, f"{query.name} must give its rows in a fixed order"
+
+
+def test_queries_command_lists_every_query_with_its_parameters():
+    result = malikg("queries")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    for query in list_queries():
+        line = next(line for line in lines if line.split()[0] == query.name)
+        assert query.title in line
+        for param in query.params:
+            assert f"{param.name}:{param.type}={param.default}" in line
+
+
+# ---------------------------------------------------------------------------
+# Each question, answered as the chapter tells it
+# ---------------------------------------------------------------------------
+
+def test_incidents_by_perpetrator(store):
+    # "Malian armed forces and Wagner fighters" at Attara; "Wagner fighters, with at least one
+    # Malian soldier" at Dakka Sebbe; Barikoro; Ala and Dounkala; Ndorgolle.
+    rows = ask(store, "incidents-by-perpetrator")
+    assert column(rows, "date", "place", "role", "with", "withRole") == [
+        ("2024-01-25", "Attara", "co-perpetrator", "Malian armed forces", "perpetrator"),
+        ("2024-01-25", "Dakka Sebbe", "perpetrator", "Malian armed forces", "co-perpetrator"),
+        ("2024-05-03", "Barikoro", "co-perpetrator", "Malian armed forces", "perpetrator"),
+        ("2024-08-09", "Ala", "co-perpetrator", "Malian armed forces", "perpetrator"),
+        ("2024-08-16", "Dounkala", "co-perpetrator", "Malian armed forces", "perpetrator"),
+        ("2024-10-08", "Ndorgolle", "co-perpetrator", "Malian armed forces", "perpetrator"),
+    ]
+    assert set(column(rows, "region")) == {"Timbuktu", "Segou"}
+    # "alleged Islamic State in the Greater Sahara (ISGS) fighters attacked a camp"
+    isgs = ask(store, "incidents-by-perpetrator", actor="isgs")
+    assert column(isgs, "event", "certainty", "with") == [("2024-07-19-dawsahak-camp", "alleged", None)]
+    jnim = ask(store, "incidents-by-perpetrator", actor="jnim")
+    assert len(jnim) == 15 and jnim[0]["event"] == "2023-late-jnim-attacks-on-bambara"
+
+
+def test_people_killed_by_actor(store):
+    rows = {row["slug"]: row for row in ask(store, "people-killed-by-actor")}
+    # Malian armed forces: Attara 7; Ouro Fero 25 (4 children); Konokassi 5 men + 2 boys, twice;
+    # N'Dola 6; Barikoro 2 men + 1 boy; Dounkala 1; Tinzaouaten 5 children + 2 men; Ndorgolle 2.
+    army = [7, 25, 7, 7, 6, 3, 1, 7, 2]
+    assert rows["malian-armed-forces"] == {"actor": "Malian armed forces", "events": len(army),
+                                           "killedLow": sum(army), "killedBest": sum(army),
+                                           "children": 4 + 2 + 2 + 1 + 5, "slug": "malian-armed-forces"}
+    # JNIM: Ogota 28 (3 children), Ouémbé 4, Tegourou 2, Djiguibombo at least 10, Pel Kanda 1,
+    # Songo 4 + 1, Danibombo 2 five; Bamako "several" counts as an event with no figure.
+    jnim = [28, 4, 2, 10, 1, 5, 5]
+    assert column([rows["jnim"]], "events", "killedBest", "children") == [(len(jnim) + 1, sum(jnim), 3)]
+    assert (rows["wagner"]["killedBest"], rows["wagner"]["children"]) == (7 + 3 + 1 + 2, 1)
+    assert (rows["dozo"]["killedBest"], rows["dozo"]["children"]) == (13, 2)
+    assert (rows["isgs"]["killedLow"], rows["isgs"]["children"]) == (7, 0)
+    assert list(rows) == ["malian-armed-forces", "jnim", "dozo", "wagner", "isgs"]
+    # Only stated attributions: the Ouro Fero deaths (implied) and ISGS (alleged) drop out.
+    stated = {row["slug"]: row for row in ask(store, "people-killed-by-actor", stated_only="true")}
+    assert "isgs" not in stated
+    assert column([stated["malian-armed-forces"]], "killedBest", "children") == [(65 - 25, 14 - 4)]
+
+
+def test_children_harmed(store):
+    rows = ask(store, "children-harmed")
+    assert column(rows, "place", "what", "children", "group", "outOf") == [
+        ("Kalala", "killed", "2", "children", "13 people"),
+        ("Ouro Fero", "arrested", "4", "children", "25 people"),
+        ("About four kilometers from Ouro Fero", "killed", "4", "children", "25 people"),
+        ("Ogota", "killed", "3", "children", "28 villagers"),
+        ("Konokassi", "killed", "2", "boys", ""),
+        ("Konokassi cemetery", "killed", "2", "boys", ""),
+        ("Barikoro", "killed", "1", "boys", ""),
+        ("Tinzaouaten", "killed", "at least 5", "children", ""),
+    ]
+
+
+def test_drone_strikes(store):
+    rows = ask(store, "drone-strikes")
+    assert column(rows, "date", "place", "region", "perpetrator", "killed", "children") == [
+        ("2024-02-16", "Konokassi", "Segou", "Malian armed forces", 7, 2),
+        ("2024-02-17", "Konokassi cemetery", "Segou", "Malian armed forces", 7, 2),
+        ("2024-08-25", "Tinzaouaten", "Kidal", "Malian armed forces", 7, 5),
+    ]
+    assert column(ask(store, "drone-strikes", since="2024-02-17"), "event") == [
+        "2024-02-17-konokassi-cemetery", "2024-08-25-tinzaouaten"]
+
+
+def test_villages_attacked(store):
+    rows = ask(store, "villages-attacked")
+    # "on June 25 ... Tegourou; on July 1 ... Djiguibombo; on August 24 ... Tilé; on September 29
+    # ... Pel Kanda, Songo, Ndiombo, and Antaba; on October 13 and 14 ... Danibombo 2 and Danibombo 1"
+    assert column(rows, "date", "village") == [
+        ("2024-06-25", "Tegourou"), ("2024-07-01", "Djiguibombo"), ("2024-08-24", "Tilé"),
+        ("2024-09-29", "Antaba"), ("2024-09-29", "Ndiombo"), ("2024-09-29", "Pel Kanda"),
+        ("2024-09-29", "Songo"), ("2024-10-13", "Danibombo 2"), ("2024-10-14", "Danibombo 1")]
+    army = ask(store, "villages-attacked", actor="malian-armed-forces", region="segou",
+               since="2024-01-01", until="2024-12-31")
+    assert column(army, "village") == ["Dakka Sebbe", "Konokassi", "Konokassi", "N’Dola", "Barikoro",
+                                      "N’Dola", "Ala", "Dounkala", "Ndorgolle"]
+
+
+def test_places_attacked_repeatedly(store):
+    rows = ask(store, "places-attacked-repeatedly")
+    answer = [(place, n, str(first), str(last))
+              for place, n, first, last in column(rows, "place", "incidents", "first", "last")]
+    assert answer == [
+        ("Konokassi", 2, "2024-02-16", "2024-02-17"), ("N’Dola", 2, "2024-05-02", "2024-05-09"),
+        ("Ogota", 2, "2024-01-27", "2024-02-01"), ("Ouémbé", 2, "2024-01-27", "2024-02-01")]
+    assert ask(store, "places-attacked-repeatedly", min_attacks=3) == []
+
+
+def test_detentions_and_disappearances(store):
+    rows = ask(store, "detentions-and-disappearances")
+    assert column(rows, "place", "perpetrator", "with", "what", "figure", "victims", "children") == [
+        ("Boura", "Dozo", None, "abducted", "24", "people", None),
+        ("Mali", "Malian authorities", None, "arrested", "unspecified", "journalists", None),
+        ("Mali", "Malian authorities", None, "disappeared", "at least 1", "whistleblowers", None),
+        ("Ouro Fero", "Malian armed forces", None, "arrested", "25", "people", 4),
+        ("N’Dola", "Malian armed forces", None, "arrested", "8", "men", None),
+        ("Ala", "Malian armed forces", "Wagner Group", "disappeared", "2", "men", None),
+        ("Dounkala", "Malian armed forces", "Wagner Group", "disappeared", "2", "men", None),
+        ("Ndorgolle", "Malian armed forces", "Wagner Group", "arrested", "3", "men", None),
+    ]
+
+
+def test_property_destruction(store):
+    rows = ask(store, "property-destruction")
+    assert len(rows) == 20
+    assert ("2024-08-24-tile", "homes burned", "over 500", "incident") in column(rows, "event", "what", "figure", "scope")
+    assert ("2024-06-jnim-bandiagara-campaign", "livestock looted", "over 3500", "campaign total") in column(
+        rows, "event", "what", "figure", "scope")
+    assert ("2024-05-09-ndola", "homes burned", "up to 100") in column(rows, "event", "what", "figure")
+
+
+def test_property_destruction_totals(store):
+    rows = {(row["slug"], row["what"]): row for row in ask(store, "property-destruction-totals")}
+    # JNIM: at least 150 in Ogota and 130 in Ouémbé, then "the remaining homes" (no figure) twice;
+    # "over 1,000 homes" for the June-November campaign covers its villages' own figures.
+    homes = rows["jnim", "homes burned"]
+    assert column([homes], "events", "lowTotal", "highTotal", "withoutFigure") == [(5, 150 + 130 + 1001, None, 2)]
+    assert rows["jnim", "livestock looted"]["lowTotal"] == 3501
+    assert rows["jnim", "health facility burned"]["bestTotal"] == 1
+    # N'Dola: "burned down up to 100 homes".
+    assert column([rows["malian-armed-forces", "homes burned"]], "lowTotal", "highTotal") == [(0, 100)]
+    assert set(rows) == {("dozo", "homes looted"), ("dozo", "livestock looted"), ("jnim", "health facility burned"),
+                         ("jnim", "homes burned"), ("jnim", "livestock looted"), ("malian-armed-forces", "homes burned"),
+                         ("malian-armed-forces", "property looted"), ("wagner", "property looted")}
+
+
+def test_communities_targeted(store):
+    rows = ask(store, "communities-targeted")
+    assert column(rows, "actorSlug", "communitySlug", "events") == [
+        ("dozo", "fulani", 2), ("isgs", "dawsahak", 1), ("jnim", "bambara", 1),
+        ("jnim", "local-communities-bandiagara", 1), ("malian-armed-forces", "fulani", 1), ("wagner", "fulani", 1)]
+    assert ("civilians" in column(ask(store, "communities-targeted", exclude="fulani"), "communitySlug"))
+
+
+def test_retaliation_claims(store):
+    rows = ask(store, "retaliation-claims")
+    assert column(rows, "attack", "by", "against", "saysSo", "certainty") == [
+        ("Dozo abduct 24 people in Boura", "Dozo", "Fulani", "Human Rights Watch", "apparent"),
+        ("Dozo attack on Kalala", "Dozo", "Fulani", "Human Rights Watch", "apparent"),
+        ("JNIM attack on Ogota", "JNIM", "Dan Na Ambassagou", "Villagers of Ogota and Ouémbé", "believed"),
+        ("JNIM attack on Ouémbé", "JNIM", "Dan Na Ambassagou", "Villagers of Ogota and Ouémbé", "believed"),
+        ("JNIM's campaign against villages of the Doucombo and Pignari Bana district areas", "JNIM",
+         "Local communities of the Doucombo and Pignari Bana areas", "Witnesses of the JNIM attacks in Bandiagara region", "stated"),
+        ("Alleged ISGS attack on a camp for displaced Dawsahak", "ISGS", "Dawsahak", "Human Rights Watch", "apparent"),
+    ]
+    by_attack = {row["attack"]: row for row in rows}
+    assert by_attack["Dozo attack on Kalala"]["answering"] == (
+        "JNIM attacks against ethnic Bambara in villages surrounding Kalala")
+    assert column([by_attack["Dozo abduct 24 people in Boura"]], "accusation", "linkedTo") == [("collaboration", "JNIM")]
+    assert by_attack["Alleged ISGS attack on a camp for displaced Dawsahak"]["linkedTo"] == "MSA-D"
+
+
+def test_claimed_motives(store):
+    rows = ask(store, "claimed-motives")
+    assert len(rows) == 10
+    assert ("Malian drone strikes kill civilians in Tinzaouaten", "counterterrorism", "Malian armed forces", "claimed") in column(
+        rows, "what", "motive", "saysSo", "certainty")
+    assert ("Decree suspending the activities of political parties and associations",
+            "response to dissent") in column(rows, "what", "motive")
+
+
+def test_actor_relations(store):
+    rows = ask(store, "actor-relations")
+    assert column(rows, "subject", "relation", "object", "since", "until", "status", "certainty") == [
+        ("Dozo", "alleged proxy", "Malian armed forces", None, None, "current", "alleged"),
+        ("Malian armed forces", "alliance", "Foreign fighters allied with the Malian armed forces", None, None, "current", "stated"),
+        ("Malian armed forces", "clashes", "CSP", "2024-08", "2024-08", "current", "stated"),
+        ("Malian armed forces", "partnership", "Wagner Group", None, None, "current", "stated"),
+        ("Malian armed forces", "peace agreement", "CSP", None, "2024-01", "ended", "stated"),
+    ]
+    dozo = ask(store, "actor-relations", actor="dozo")
+    assert ("active in", "Segou", "about 2014") in column(dozo, "relation", "object", "since")
+
+
+def test_ethnic_composition(store):
+    rows = ask(store, "ethnic-composition")
+    assert column(rows, "group", "community", "hedge") == [
+        ("CSP", "Tuareg", "mostly"), ("Dan Na Ambassagou", "Dogon", "to protect the Dogon country"),
+        ("Dozo", "Bambara", "mainly")]
+
+
+def test_actor_timeline(store):
+    rows = ask(store, "actor-timeline")
+    assert len(rows) == 19
+    assert rows[0]["date"] == "2023-09-01/2023-12-31" and rows[0]["dateText"] == "in late 2023"
+    assert ("2024-09-29-four-villages", "Antaba and 3 more") in column(rows, "event", "places")
+    dozo = ask(store, "actor-timeline", actor="dozo")
+    assert column(dozo, "event", "role") == [("2024-01-boura", "perpetrator"), ("2024-01-kalala", "perpetrator")]
+
+
+def test_region_timeline(store):
+    rows = ask(store, "region-timeline")
+    assert column(rows, "place") == ["Boura", "Kalala", "Dakka Sebbe", "Konokassi", "Konokassi cemetery", "N’Dola",
+                                     "Barikoro", "N’Dola", "Ala", "Dounkala", "Ndorgolle"]
+    assert column(ask(store, "region-timeline", region="kidal"), "event") == ["2024-08-25-tinzaouaten"]
+
+
+def test_incidents_in_date_range(store):
+    rows = ask(store, "incidents-in-date-range")
+    assert column([r for r in rows if r["fits"] == "certainly"], "event") == [
+        "2024-01-25-attara", "2024-01-25-dakka-sebbe", "2024-01-26-ouro-fero-arrests",
+        "2024-01-26-ouro-fero-bodies", "2024-01-27-ogota", "2024-01-27-ouembe"]
+    assert column([r for r in rows if r["fits"] == "possibly"], "event", "precision") == [
+        ("2024-01-boura", "month"), ("2024-01-kalala", "month"),
+        ("2024-journalists-arrested", "year"), ("2024-whistleblower-disappeared", "year")]
+    one_day = ask(store, "incidents-in-date-range", since="2024-08-25", until="2024-08-25")
+    assert [r["event"] for r in one_day if r["fits"] == "certainly"] == ["2024-08-25-tinzaouaten"]
+
+
+def test_events_per_region(store):
+    rows = ask(store, "events-per-region")
+    assert column(rows, "region", "events", "incidents") == [
+        ("Bandiagara", 12, 9), ("Segou", 11, 11), ("Mopti", 5, 4), ("Kidal", 1, 1), ("Nara", 1, 1), ("Timbuktu", 1, 1)]
+
+
+def test_uncertain_dates(store):
+    rows = {row["event"]: row for row in ask(store, "uncertain-dates")}
+    assert len(rows) == 29
+    assert rows["msa-d-attacks-on-isgs"]["precision"] == "unknown date"
+    assert rows["2024-02-17-konokassi-cemetery"]["note"] == "counted from: Malian drone strike on a wedding in Konokassi"
+    assert rows["2024-08-09-ala"]["basis"] == "inferred date"
+    assert "2024-02-16-konokassi" not in rows
+
+
+def test_uncertain_attributions(store):
+    rows = ask(store, "uncertain-attributions")
+    assert column(rows, "event", "actor", "role", "certainty") == [
+        ("2024-01-kalala", "Fulani", "victim community", "implied"),
+        ("2024-01-26-ouro-fero-bodies", "Malian armed forces", "perpetrator", "implied"),
+        ("2024-07-19-dawsahak-camp", "ISGS", "perpetrator", "alleged")]
+
+
+def test_civic_space_crackdown(store):
+    rows = ask(store, "civic-space-crackdown")
+    assert column(rows, "event")[-3:] == ["2024-03-31-call-for-elections", "2024-04-10-decree", "2024-07-ban-lifted"]
+    assert ("2024-04-10", "Council of Ministers", "Political parties and associations") in column(rows, "date", "by", "concerning")
+    assert len(rows) == 9
+
+
+def test_accountability(store):
+    rows = ask(store, "accountability")
+    assert column(rows, "date", "court", "link", "group", "status") == [
+        ("2024-06-01/2024-06-30", "International Criminal Court", "membership", "Al-Qaida in Islamic Maghreb", "former"),
+        ("2024-06-21", "International Criminal Court", "leadership", "Ansar Dine", "former")]
+
+
+def test_acled_statistics(store):
+    rows = ask(store, "acled-statistics")
+    assert column(rows, "about", "measure", "best") == [
+        ("Islamist armed groups", "attacks on civilians", 326), ("Islamist armed groups", "people killed", 478),
+        ("Malian armed forces", "operations against civilians", 184), ("Malian armed forces", "operations against civilians", 239),
+        ("Malian armed forces", "people killed", 632), ("Malian armed forces", "people killed", 1021)]
+    hrw = {row["statistic"]: row for row in ask(store, "acled-statistics", reporter="hrw")}
+    assert hrw["2024-displaced-malians"]["figure"] == "over 600000"
+
+
+def test_acled_comparison(store):
+    rows = ask(store, "acled-comparison")
+    assert column(rows, "measure", "count", "earlierCount", "change", "percentChange") == [
+        ("operations against civilians", 239, 184, 55, 29.9), ("people killed", 1021, 632, 389, 61.6)]
+
+
+def test_event_evidence_quotes_stand_at_their_offsets_in_the_source(store):
+    text = (resources.seeds_dir() / "hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
+    rows = ask(store, "event-evidence")
+    assert column(rows, "supports", "fact") == [
+        ("event", "JNIM attack on Ogota"), ("harm", "killed: 28 villagers"), ("harm", "killed: 3 children"),
+        ("harm", "homes burned: at least 150"), ("claimed motive", "retaliation, according to Villagers of Ogota and Ouémbé")]
+    for event in ("2024-01-27-ogota", "2024-02-16-konokassi", "2024-01-kalala", "2024-07-19-dawsahak-camp"):
+        rows = ask(store, "event-evidence", event=event)
+        assert rows
+        for row in rows:
+            assert text[row["start"]:row["end"]] == row["quote"]
+
+
+def test_search_events_and_injection_attempts_match_nothing(store):
+    assert column(ask(store, "search-events"), "event") == [
+        "2024-02-16-konokassi", "2024-02-17-konokassi-cemetery", "2024-08-25-tinzaouaten"]
+    assert len(ask(store, "search-events", words="WAGNER")) == 6
+    before = store.triple_count()
+    for value in ['"} ; DROP ALL', "> . ?s ?p ?o", "') } ; DELETE WHERE { ?s ?p ?o } #", '" || true || "']:
+        assert ask(store, "search-events", words=value) == []
+    assert store.triple_count() == before
+
+
+def test_injection_into_a_typed_parameter_is_an_error_naming_it(store_dir):
+    for value in ['"} ; DROP ALL', "> . ?s ?p ?o"]:
+        result = malikg("query", "incidents-by-perpetrator", "-p", f"actor={value}", "--store", store_dir)
+        assert result.exit_code != 0
+        assert "parameter 'actor'" in result.stderr
+    result = malikg("query", "drone-strikes", "-p", "since=February", "--store", store_dir)
+    assert result.exit_code != 0 and "parameter 'since' must be a date" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Every query through the CLI, in every format, and on another backend
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_runs_from_the_cli_in_every_format(name, store_dir, store):
+    expected = run_named(store, name)
+    table = malikg("query", name, "--store", store_dir)
+    assert table.exit_code == 0, table.stderr
+    lines = table.output.splitlines()
+    assert lines[0].split() == expected.variables and set(lines[1]) <= {"-", " "}
+    assert len(lines) == 2 + len(expected.rows)
+    as_json = json.loads(malikg("query", name, "--format", "json", "--store", store_dir).output)
+    assert as_json["head"]["vars"] == expected.variables
+    assert len(as_json["results"]["bindings"]) == len(expected.rows)
+    as_csv = list(csv.reader(io.StringIO(malikg("query", name, "--format", "csv", "--store", store_dir).output)))
+    assert as_csv[0] == expected.variables and len(as_csv) == 1 + len(expected.rows)
+    as_tsv = malikg("query", name, "--format", "tsv", "--store", store_dir).output.splitlines()
+    assert as_tsv[0].split("\t") == [f"?{v}" for v in expected.variables] and len(as_tsv) == 1 + len(expected.rows)
+
+
+@pytest.mark.server
+def test_every_query_answers_the_same_from_a_remote_endpoint(store_dir, store, serve_store, tmp_path):
+    import shutil
+
+    location = tmp_path / "served"
+    shutil.copytree(store_dir, location)
+    endpoint = RemoteStore(serve_store(location) + "/query")
+    for name in NAMES:
+        assert run_named(endpoint, name).to_python() == run_named(store, name).to_python(), name
+
+
+# ---------------------------------------------------------------------------
+# The report and the notebook API
+# ---------------------------------------------------------------------------
+
+def test_build_writes_a_report_answering_every_question(tmp_path):
+    first = build(tmp_path / "a")
+    report = (tmp_path / "a" / "report.md").read_text(encoding="utf-8")
+    assert tmp_path / "a" / "report.md" in first.files
+    for query in list_queries():
+        assert f"### {query.title}" in report and query.example in report
+    assert "| 2024-08-25 | Tinzaouaten | Kidal | Malian armed forces | stated | 7 | 5 | 2024-08-25-tinzaouaten |" in report
+    assert 'Coded from Human Rights Watch, "World Report 2025: Mali", published January 2025.' in report
+    build(tmp_path / "b")
+    assert (tmp_path / "b" / "report.md").read_bytes() == report.encode("utf-8")
+
+
+def test_report_sections_name_only_queries_that_exist():
+    assert {name for _, names in SECTIONS for name in names} == set(NAMES)
+
+
+def test_report_escapes_markdown_in_cells(store, tmp_path):
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "odd.rq").write_text(
+        '# title: Odd cells\n# question: Do pipes survive?\n'
+        'SELECT ?text WHERE { VALUES ?text { "a | b" "line\\nbreak" "*star*" } } ORDER BY ?text\n', encoding="utf-8")
+    report = render_report(store, list_queries(folder))
+    assert "| \\*star\\* |" in report and "| a \\| b |" in report and "| line break |" in report
+    assert "## Other questions" in report
+
+
+def test_notebook_api_gives_rows_and_a_dataframe(store, monkeypatch):
+    result = run_named(store, "drone-strikes", {"since": "2024-08-01"})
+    assert [str(term.value) for term in result.rows[0][:2]] == ["2024-08-25", "Tinzaouaten"]
+    assert result.to_python()[0]["killed"] == 7
+
+    class FakePandas(types.ModuleType):
+        @staticmethod
+        def DataFrame(rows, columns):
+            return {"rows": rows, "columns": columns}
+
+    monkeypatch.setitem(sys.modules, "pandas", FakePandas("pandas"))
+    frame = result.to_dataframe()
+    assert frame["columns"] == result.variables and frame["rows"][0]["place"] == "Tinzaouaten"
+
+
+def test_dataframe_with_real_pandas(store):
+    pandas = pytest.importorskip("pandas")
+    frame = run_named(store, "people-killed-by-actor").to_dataframe()
+    assert isinstance(frame, pandas.DataFrame)
+    assert frame.set_index("slug").loc["malian-armed-forces", "killedBest"] == 65
+
+
+def test_unknown_query_and_undeclared_parameter_are_clear_errors(store):
+    with pytest.raises(MalikgError, match="did you mean drone-strikes"):
+        run_named(store, "drone-strike")
+    with pytest.raises(MalikgError, match="parameter 'actor' is not declared"):
+        run_named(store, "drone-strikes", {"actor": "jnim"})
