@@ -1,24 +1,26 @@
 """Retaliation chains and alliance blocs: networkx analysis of the cycle of violence.
 
-Everything starts from :func:`signed_network`, a signed, time-stamped actor network built with a
-handful of aggregate SPARQL queries over a :class:`graph.store.Store` (so it works on every
-backend and stays fast on large stores: one row per actor, actor pair, relation or claim, never
-one per event). The other functions work on that graph:
+Everything starts from :func:`signed_network`, a signed, time-stamped actor network read from a
+:class:`graph.store.Store` with a dozen SPARQL queries that aggregate per actor pair, relation
+or claim (so it works on every backend and large stores answer in few rows). The other
+functions work on that graph:
 
-* :func:`retaliation_graph`: who retaliated against whom, for what, and the community ↔ armed
-  group associations the accusations draw;
-* :func:`chains`: retaliation chains and cycles in time order;
-* :func:`alliances`: blocs, enmities between blocs, structural balance and centrality;
+* :func:`retaliation_graph`: who retaliated against whom, with the acts answered and the
+  community ↔ armed group associations the accusations draw;
+* :func:`chains`: retaliation chains and cycles in time order (:func:`render_chains` as text);
+* :func:`alliances`: blocs, enmities between blocs, structural balance and centrality
+  (:func:`render_alliances` as text);
 * :func:`export_network`: GraphML or (dynamic) GEXF for Gephi.
 
 From a notebook::
 
     from graph.store import open_store
     from graph import analysis
-    with open_store() as store:
+    with open_store() as store:                     # or open_store("data/mali.oxigraph")
         net = analysis.signed_network(store)
-    for chain in analysis.chains(net, actor="jnim"):
-        print(analysis.render_chains([chain]))
+        found = analysis.chains(net, actor="jnim", store=store)
+    print(analysis.render_chains(found))
+    report = analysis.alliances(net)
 """
 from __future__ import annotations
 
@@ -57,8 +59,12 @@ BELONGING = frozenset({"ethnic-composition", "community-tie", "coalition-members
 HOSTILE = frozenset({"attack", "clashes", "hostility"})
 #: Actor kinds that take sides: blocs are formed among these.
 BLOC_KINDS = frozenset({"armed-group", "community", "state", "state-body"})
-#: Most certain first; an aggregated attack edge carries the most certain attribution among its incidents.
+#: Most certain first; an aggregated attack or clash edge carries the most certain attribution
+#: among the incidents it quotes (see EVIDENCE_LIMIT).
 CERTAINTY_ORDER = ("stated", "claimed", "apparent", "believed", "alleged", "suspected", "implied")
+
+#: The roles in which the source actor of an attack or clash edge acts.
+_ACTING_ROLES = {"attack": {"perpetrator", "co-perpetrator"}, "clashes": {"side-a"}}
 
 _KINDS = {
     str(MK.ArmedGroup): "armed-group", str(MK.StateBody): "state-body", str(MK.Community): "community",
@@ -74,10 +80,12 @@ _MKV = str(MKV)
 # The signed network
 # ---------------------------------------------------------------------------
 
-#: An aggregated attack or clash edge quotes the evidence of at most this many of its incidents
-#: (the earliest); ``evidence_complete`` says whether that was all of them. Reading every quote
-#: of a million incidents would cost more than everything else together.
+#: An aggregated attack or clash edge quotes the evidence of at most EVIDENCE_LIMIT of its
+#: incidents (the earliest), fewer when the network has so many pairs that more than
+#: EVIDENCE_BUDGET incidents would be read; ``evidence_complete`` says whether that was all of
+#: them. Reading every quote of a million incidents would cost more than everything else together.
 EVIDENCE_LIMIT = 25
+EVIDENCE_BUDGET = 10_000
 
 _ACTORS = """
 SELECT ?actor (SAMPLE(?label) AS ?name) (SAMPLE(?class) AS ?kind) (SAMPLE(?type) AS ?actorType)
@@ -95,11 +103,12 @@ WHERE {
 """
 
 # The event filter every query over incidents shares: ?since, ?until and ?region are bound with
-# VALUES when given. Undated events are kept, as a date filter cannot judge them.
-_WINDOW = """
+# VALUES when given. Undated events are kept, as a date filter cannot judge them. Queries that
+# read ?start and ?end anyway get only the filters (%(filters)s); the others get the date
+# lookups too (%(window)s), and only when a date filter needs them.
+_DATES = """
   OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
   OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
-  %(filters)s
 """
 
 _ACTIVITY = """
@@ -122,50 +131,54 @@ SELECT ?actor (SUM(?killed) AS ?victims) WHERE {
 } GROUP BY ?actor
 """
 
+# Who acted against whom in an event. No `?event a mk:Incident` here: testing every event's
+# type doubled the cost, so the few campaigns, political and accountability events that name
+# perpetrators are read apart (_OTHER_ACTS) and taken out again.
 _ACT_PATTERNS = {
-    "attack": "?event a mk:Incident ; mk:perpetrator ?from ; mk:target ?to .",
+    "attack": "?event mk:perpetrator ?from ; mk:target ?to .",
     "clashes": """?a sem:roleType mkv:side-a ; mk:participant ?from .
   ?event mk:participation ?a, ?b .
-  ?b sem:roleType mkv:side-b ; mk:participant ?to .
-  ?event a mk:Incident .""",
+  ?b sem:roleType mkv:side-b ; mk:participant ?to .""",
 }
 
-# One row per actor pair, however many incidents. With the event list, each event is written
-# "IRI|first day|last day".
+# One row per actor pair, however many events. With the event list, each event is written
+# "IRI|first day|last day"; without it, one incident stands for the pair (SAMPLE: free, where
+# MIN(STR(?event)) cost a third more; the store's own order makes it the same on every run).
 _ACTS = """
-SELECT ?from ?to (COUNT(DISTINCT ?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last)
-       (MIN(STR(?event)) AS ?sample) %(listing)s
+SELECT ?from ?to (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last)
+       (SAMPLE(?event) AS ?sample) %(listing)s
 WHERE {
   %(pattern)s
   FILTER(?from != ?to)
-  %(window)s
+  """ + _DATES + """
+  %(filters)s
   %(dated)s
 } GROUP BY ?from ?to
 """
 _LISTING = '(GROUP_CONCAT(?dated; separator=" ") AS ?events)'
 _DATED = 'BIND(CONCAT(STR(?event), "|", COALESCE(STR(?start), ""), "|", COALESCE(STR(?end), "")) AS ?dated)'
 
-# Attributions that are not plainly stated are the minority: reading only those is cheaper than
-# reading every participation. A pair with more incidents than hedged ones has a stated one.
-_HEDGED = """
-SELECT ?kind ?from ?to ?certainty (COUNT(DISTINCT ?event) AS ?n) WHERE {
-  {
-    ?role mk:certainty ?certainty .
-    FILTER(?certainty != mkv:stated)
-    ?role sem:roleType ?roleType ; mk:participant ?from .
-    FILTER(?roleType IN (mkv:perpetrator, mkv:co-perpetrator))
-    ?event mk:participation ?role ; mk:target ?to .
-    BIND("attack" AS ?kind)
-  } UNION {
-    ?role mk:certainty ?certainty .
-    FILTER(?certainty != mkv:stated)
-    ?role sem:roleType mkv:side-a ; mk:participant ?from .
-    ?event mk:participation ?role, ?other .
-    ?other sem:roleType mkv:side-b ; mk:participant ?to .
-    BIND("clashes" AS ?kind)
-  }
-  %(window)s
-} GROUP BY ?kind ?from ?to ?certainty
+_OTHER_ACTS = """
+SELECT ?event ?from ?to ?start ?end WHERE {
+  VALUES ?class { mk:Campaign mk:PoliticalEvent mk:AccountabilityEvent }
+  ?event a ?class .
+  %(pattern)s
+  FILTER(?from != ?to)
+  """ + _DATES + """
+  %(filters)s
+}
+"""
+
+# The same pair, incidents only, for the rare pair whose figures a non-incident touched.
+_PAIR_INCIDENTS = """
+SELECT (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last) (MIN(STR(?event)) AS ?sample)
+WHERE {
+  VALUES (?from ?to) { (%(pair)s) }
+  %(pattern)s
+  ?event a mk:Incident .
+  """ + _DATES + """
+  %(filters)s
+}
 """
 
 _EVENT_EVIDENCE = """
@@ -174,6 +187,15 @@ SELECT ?event ?quote ?document ?precision WHERE {
   OPTIONAL { ?event mk:datePrecision ?precision }
   OPTIONAL { ?event prov:wasDerivedFrom ?evidence . ?evidence oa:hasSelector ?selector .
              ?selector oa:exact ?quote . OPTIONAL { ?evidence oa:hasSource ?document } }
+}
+"""
+
+# Who took part in the given events, in which role and how surely attributed.
+_EVENT_ROLES = """
+SELECT ?event ?actor ?roleType ?certainty WHERE {
+  VALUES ?event { %(events)s }
+  OPTIONAL { ?event mk:participation ?role . ?role mk:participant ?actor ; sem:roleType ?roleType .
+             OPTIONAL { ?role mk:certainty ?certainty } }
 }
 """
 
@@ -225,13 +247,19 @@ def _rows(store, text: str, bindings: dict | None = None) -> list[dict[str, str 
 
 
 class _Reader:
-    """Runs the network's queries with the shared window filter and bindings."""
+    """Runs the network's queries with the shared date and region filters and their bindings.
 
-    def __init__(self, store, window: str, bindings: dict):
-        self.store, self.window, self.bindings = store, window, bindings
+    One at a time: pyoxigraph's result objects must be dropped by the thread that made them,
+    and from a thread pool some were left to the garbage collector of another thread.
+    """
+
+    def __init__(self, store, filters: list[str], dated: bool, bindings: dict):
+        self.store, self.bindings = store, bindings
+        self.filters = "\n  ".join(filters)
+        self.window = (_DATES if dated else "") + self.filters
 
     def rows(self, template: str, **parts) -> list[dict[str, str | None]]:
-        text = template % {"sep": _SEP_SPARQL, "window": self.window, **parts}
+        text = template % {"sep": _SEP_SPARQL, "window": self.window, "filters": self.filters, **parts}
         return _rows(self.store, text, {name: term for name, term in self.bindings.items() if f"?{name}" in text})
 
 
@@ -248,8 +276,9 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     ``date_precision``, ``certainty``, ``claimant`` (a label), ``evidence`` (sorted exact
     quotes), ``events`` (sorted slugs) and ``label``. Attack and clash edges aggregate every
     incident of an actor pair and add ``count``, ``dates`` and ``date_ends`` (one per event,
-    aligned with ``events``), ``first_date``, ``last_date`` and ``evidence_complete`` (see
-    EVIDENCE_LIMIT). Relation edges add ``status`` and ``qualifier``; retaliation edges add
+    aligned with ``events``), ``first_date``, ``last_date`` and ``evidence_complete``; their
+    evidence, claimant and certainty (the most certain attribution) come from the incidents they
+    quote (see EVIDENCE_LIMIT). Relation edges add ``status`` and ``qualifier``; retaliation edges add
     ``claim``, ``accusation``, ``reason``, ``accused``, ``accused_of_link_to``, ``accuser`` and
     ``responds_to``.
 
@@ -281,21 +310,26 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
         bindings["region"] = ox.NamedNode(region_iri)
         filters.append("FILTER EXISTS { ?event sem:hasPlace ?place . ?place mk:within* ?region }")
 
-    read = _Reader(store, _WINDOW % {"filters": "\n  ".join(filters)}, bindings).rows
-    rows = {
-        "actors": read(_ACTORS),
-        **{kind: read(_ACTS, pattern=pattern, listing=_LISTING if events else "", dated=_DATED if events else "")
-           for kind, pattern in _ACT_PATTERNS.items()},
-        "hedged": read(_HEDGED),
-        "claims": read(_CLAIM_FACTS), "claim events": read(_CLAIM_EVENTS), "claim quotes": read(_CLAIM_QUOTES),
-        "relations": read(_RELATION_FACTS), "relation quotes": read(_RELATION_QUOTES),
-        "relation types": read(_RELATION_TYPES), "publishers": read(_PUBLISHERS),
-        "activity": read(_ACTIVITY) if counts else [], "victims": read(_VICTIMS) if counts else [],
-        "in region": read(_CLAIMS_IN_REGION) if region_iri else [],
-    }
-
+    reader = _Reader(store, filters, bool(since_date or until_date), bindings)
+    rows = {}
+    for kind, pattern in _ACT_PATTERNS.items():
+        rows[kind] = reader.rows(_ACTS, pattern=pattern, listing=_LISTING if events else "",
+                                 dated=_DATED if events else "")
+        rows[f"{kind} others"] = reader.rows(_OTHER_ACTS, pattern=pattern)
+    if counts:
+        rows["activity"], rows["victims"] = reader.rows(_ACTIVITY), reader.rows(_VICTIMS)
+    for name, query in (("actors", _ACTORS), ("claims", _CLAIM_FACTS), ("claim events", _CLAIM_EVENTS),
+                        ("claim quotes", _CLAIM_QUOTES), ("relations", _RELATION_FACTS),
+                        ("relation quotes", _RELATION_QUOTES), ("relation types", _RELATION_TYPES),
+                        ("publishers", _PUBLISHERS)):
+        rows[name] = reader.rows(query)
+    rows["in region"] = reader.rows(_CLAIMS_IN_REGION) if region_iri else []
     actors = _actors(rows["actors"])
     labels = {slug: data["label"] for slug, data in actors.items()}
+    publishers = {_slug(row["document"]): labels.get(_slug(row["publisher"]), _slug(row["publisher"]))
+                  for row in rows["publishers"]}
+    edges = _acts(store, reader, rows, publishers, events)
+
     focus = find_actor(actors, actor) if actor is not None else None
     graph = nx.MultiDiGraph()
     for slug in sorted(actors):
@@ -307,9 +341,6 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
         if _slug(row["actor"]) in graph:
             graph.nodes[_slug(row["actor"])]["victims"] = int(float(row["victims"]))
 
-    publishers = {_slug(row["document"]): labels.get(_slug(row["publisher"]), _slug(row["publisher"]))
-                  for row in rows["publishers"]}
-    edges = _acts(store, rows, publishers)
     edges += _relations(rows, labels)
     in_region = {row["claim"] for row in rows["in region"]} if region_iri else None
     edges += _retaliations(rows, labels, in_region)
@@ -433,46 +464,57 @@ def _precision(precisions: Iterable[str], spans: set, first: str) -> str:
     return "interval" if first else ""
 
 
-def _acts(store, rows: dict[str, list[dict]], publishers: dict[str, str]) -> list[tuple]:
+def _acts(store, reader: _Reader, rows: dict[str, list[dict]], publishers: dict[str, str],
+          listed: bool) -> list[tuple]:
     """Attack (perpetrator → target) and clash (side-a → side-b) edges, one per actor pair."""
-    pairs = {}
-    for kind in _ACT_PATTERNS:
+    pairs: dict = {}
+    for kind, pattern in _ACT_PATTERNS.items():
+        others = defaultdict(dict)
+        for row in rows[f"{kind} others"]:
+            others[(_slug(row["from"]), _slug(row["to"]))][_slug(row["event"])] = (row["start"] or "", row["end"] or "")
         for row in rows[kind]:
-            dated = {}
+            source, target = _slug(row["from"]), _slug(row["to"])
+            dated, skip = {}, others.get((source, target), {})
             for item in _split(row.get("events"), " "):
                 iri, start, end = item.split("|")
-                dated[_slug(iri)] = (start, end)
-            pairs[(kind, _slug(row["from"]), _slug(row["to"]))] = (row, dated)
-    hedged: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
-    for row in rows["hedged"]:
-        hedged[(row["kind"], _slug(row["from"]), _slug(row["to"]))][_concept(row["certainty"])] = int(row["n"])
-    # Quotes, precision and source of each pair's earliest EVIDENCE_LIMIT incidents, in one query.
-    sampled = {pair: (sorted(dated, key=lambda e: (dated[e][0] or "9999", e))[:EVIDENCE_LIMIT] if dated
-                      else [_slug(row["sample"])])
-               for pair, (row, dated) in pairs.items()}
-    quotes, documents, precisions = _event_details(store, sorted({e for s in sampled.values() for e in s}))
+                if _slug(iri) not in skip:
+                    dated[_slug(iri)] = (start, end)
+            figures = {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
+                       "sample": _slug(row["sample"])}
+            if skip and not listed:
+                figures = _pair_incidents(reader, pattern, source, target)
+            elif skip:
+                figures["count"] = len(dated)
+            if figures["count"]:
+                pairs[(kind, source, target)] = (figures, dated)
+    # Quotes, precision and source of each pair's earliest incidents: up to EVIDENCE_LIMIT, fewer
+    # when there are many pairs, so that no more than EVIDENCE_BUDGET incidents are read.
+    limit = max(1, min(EVIDENCE_LIMIT, EVIDENCE_BUDGET // max(1, len(pairs))))
+    sampled = {pair: (sorted(dated, key=lambda e: (dated[e][0] or "9999", e))[:limit] if dated
+                      else [figures["sample"]])
+               for pair, (figures, dated) in pairs.items()}
+    quotes, documents, precisions, roles = _event_details(store, sorted({e for s in sampled.values() for e in s}))
     edges = []
     for pair in sorted(pairs):
         kind, source, target = pair
-        row, dated = pairs[pair]
-        events = sorted(dated)
-        count = int(row["count"])
+        figures, dated = pairs[pair]
+        events, count = sorted(dated), figures["count"]
         if dated:
             starts = sorted(s for s, _ in dated.values() if s)
             ends = sorted(e for _, e in dated.values() if e)
             first, last = (starts[0] if starts else ""), (ends[-1] if ends else "")
             spans = set(dated.values())
         else:
-            first, last = row["first"] or "", row["last"] or ""
+            first, last = figures["first"], figures["last"]
             spans = {(first, last)} if count == 1 else {(first, last), ("", "")}
-        unsure = hedged.get(pair, {})
         sample = sampled[pair]
+        acting = _ACTING_ROLES[kind]
         what = "attacks" if kind == "attack" else "clashes with"
         span = f", {first} to {last}" if first else ", undated"
         edges.append((source, target, f"{kind}:{source}>{target}", dict(
             relation=kind, sign=-1, start=first, end=last,
             date_precision=_precision((p for e in sample for p in precisions.get(e, ())), spans, first),
-            certainty="stated" if count > sum(unsure.values()) else _strongest(unsure),
+            certainty=_strongest(c for e in sample for a, r, c in roles.get(e, ()) if a == source and r in acting),
             claimant=", ".join(sorted({publishers.get(d, d) for e in sample for d in documents.get(e, ())})),
             evidence=sorted({q for e in sample for q in quotes.get(e, ())}),
             evidence_complete=len(sample) == count, events=events,
@@ -482,12 +524,24 @@ def _acts(store, rows: dict[str, list[dict]], publishers: dict[str, str]) -> lis
     return edges
 
 
-def _event_details(store, events: list[str]) -> tuple[dict, dict, dict]:
-    """Quotes, source documents and date precisions of the given events (slugs), by event."""
-    quotes, documents, precisions = defaultdict(set), defaultdict(set), defaultdict(set)
+def _pair_incidents(reader: _Reader, pattern: str, source: str, target: str) -> dict:
+    pair = " ".join(str(ox.NamedNode(f"{base_iri()}actor/{slug}")) for slug in (source, target))
+    row = reader.rows(_PAIR_INCIDENTS, pattern=pattern, pair=pair)[0]
+    return {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
+            "sample": _slug(row["sample"]) if row["sample"] else ""}
+
+
+def _event_details(store, events: list[str]) -> tuple[dict, dict, dict, dict]:
+    """Quotes, source documents, date precisions and (actor, role, certainty) participations of
+    the given events (slugs), by event."""
+    quotes, documents, precisions, roles = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
     base = base_iri()
     for start in range(0, len(events), 5000):
         values = " ".join(str(ox.NamedNode(f"{base}event/{slug}")) for slug in events[start:start + 5000])
+        for row in _rows(store, _EVENT_ROLES % {"events": values}):
+            if row["actor"] is not None:
+                roles[_slug(row["event"])].add((_slug(row["actor"]), _concept(row["roleType"]),
+                                                _concept(row["certainty"] or "stated")))
         for row in _rows(store, _EVENT_EVIDENCE % {"events": values}):
             event = _slug(row["event"])
             if row["quote"] is not None:
@@ -496,7 +550,7 @@ def _event_details(store, events: list[str]) -> tuple[dict, dict, dict]:
                 documents[event].add(_slug(row["document"]))
             if row["precision"] is not None:
                 precisions[event].add(row["precision"])
-    return quotes, documents, precisions
+    return quotes, documents, precisions, roles
 
 
 def _facts(rows: list[dict], subject: str) -> dict[str, dict[str, list[str]]]:
@@ -625,9 +679,8 @@ def retaliation_graph(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 for event in d.get("responds_to", [])}
     keep = [(u, v, k) for u, v, k, d in network.edges(keys=True, data=True)
             if d["relation"] == "retaliation" or d["relation"] in BELONGING | ACCUSATIONS
-            or (d["relation"] in ("attack", "clashes") and answered & set(d["events"]))]
-    graph = network.edge_subgraph(keep).copy()
-    return graph
+            or (_is_act(k) and answered & set(d["events"]))]
+    return network.edge_subgraph(keep).copy()
 
 
 # ---------------------------------------------------------------------------
@@ -696,75 +749,39 @@ def _is_act(key: str) -> bool:
     return key.startswith(("attack:", "clashes:"))
 
 
-_EVENT_PAIRS = """
-SELECT ?event ?kind ?from ?to ?start ?end WHERE {
-  VALUES ?event { %(events)s }
-  { ?event mk:perpetrator ?from ; mk:target ?to . BIND("attack" AS ?kind) }
-  UNION
-  { ?event mk:participation ?a, ?b . ?a sem:roleType mkv:side-a ; mk:participant ?from .
-    ?b sem:roleType mkv:side-b ; mk:participant ?to . BIND("clashes" AS ?kind) }
-  ?event a mk:Incident .
-  OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
-  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
-}
-"""
-
-_PAIR_EVENTS = """
-SELECT ?event ?start ?end WHERE {
-  %(pattern)s
-  OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
-  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
-}
-"""
-
-
 class _Acts:
-    """The incidents behind the attack and clash edges, by event or by edge: from the edges' own
-    lists, or from ``store`` when the network was built with ``events=False``."""
+    """The incidents behind the attack and clash edges, by event or by edge."""
 
-    def __init__(self, network: nx.MultiDiGraph, store=None):
-        self.network, self.store = network, store
+    def __init__(self, network: nx.MultiDiGraph):
+        self.network = network
         self.by_target: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._sorted: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
-        self.listed = True
         for u, v, key, d in network.edges(keys=True, data=True):
             if _is_act(key) and u != v:
+                if len(d["events"]) != d["count"]:
+                    raise MalikgError("chains need the network's incident lists: "
+                                      "build it with signed_network(store, events=True)")
                 self.by_target[v].append((u, v, key))
-                self.listed = self.listed and len(d["events"]) == d["count"]
 
     def of_event(self, wanted: set[str]) -> dict[str, list[tuple]]:
         """{event: [(source, target, edge key, start, end)]} for the events in ``wanted``."""
         found = defaultdict(list)
-        if self.listed or self.store is None:
-            for u, v, key, d in self.network.edges(keys=True, data=True):
-                if _is_act(key):
-                    for event, start, end in zip(d["events"], d["dates"], d["date_ends"]):
-                        if event in wanted:
-                            found[event].append((u, v, key, start, end))
-            return found
-        base, ordered = base_iri(), sorted(wanted)
-        for i in range(0, len(ordered), 5000):
-            values = " ".join(str(ox.NamedNode(f"{base}event/{e}")) for e in ordered[i:i + 5000])
-            for row in _rows(self.store, _EVENT_PAIRS % {"events": values}):
-                u, v = _slug(row["from"]), _slug(row["to"])
-                key = f"{row['kind']}:{u}>{v}"
-                if self.network.has_edge(u, v, key):
-                    found[_slug(row["event"])].append((u, v, key, row["start"] or "", row["end"] or ""))
+        for u, v, key, d in self.network.edges(keys=True, data=True):
+            if _is_act(key):
+                for event, start, end in zip(d["events"], d["dates"], d["date_ends"]):
+                    if event in wanted:
+                        found[event].append((u, v, key, start, end))
         return found
 
-    def dated(self, edge: tuple[str, str, str]) -> list[tuple[str, str, str]]:
-        """The edge's events as (start, end, event), sorted; cached, as many steps ask."""
+    def latest(self, edge: tuple[str, str, str], day: str) -> list[tuple[str, str, str]]:
+        """The edge's latest events that began on or before ``day``, as (start, end, event);
+        its undated events when none is dated."""
         if edge not in self._sorted:
             d = self.network.edges[edge]
-            if len(d["events"]) == d["count"] or self.store is None:
-                self._sorted[edge] = sorted(zip(d["dates"], d["date_ends"], d["events"]))
-            else:
-                u, v, key = edge
-                pair = " ".join(str(ox.NamedNode(f"{base_iri()}actor/{x}")) for x in (u, v))
-                pattern = f"VALUES (?from ?to) {{ ({pair}) }}\n  {_ACT_PATTERNS[d['relation']]}"
-                self._sorted[edge] = sorted((row["start"] or "", row["end"] or "", _slug(row["event"]))
-                                            for row in _rows(self.store, _PAIR_EVENTS % {"pattern": pattern}))
-        return self._sorted[edge]
+            self._sorted[edge] = sorted(zip(d["dates"], d["date_ends"], d["events"]))
+        events = self._sorted[edge]
+        dated = [e for e in events[:bisect.bisect_right(events, (day, "\uffff", "\uffff"))] if e[0]]
+        return [e for e in dated if e[0] == dated[-1][0]] if dated else [e for e in events if not e[0]]
 
 
 def _act_step(network, edge: tuple[str, str, str], event: str, start: str, end: str) -> dict:
@@ -776,7 +793,7 @@ def _act_step(network, edge: tuple[str, str, str], event: str, start: str, end: 
         "target": v, "target_label": network.nodes[v]["label"],
         "start": start, "end": end or start, "date_precision": d["date_precision"] if d["count"] == 1 else "",
         "date": _date_text(start, end or start),
-        # Refined from the store by chains(store=...); the pair's own figures otherwise.
+        # Refined from the store by chains(store=...); the actor pair's own figures otherwise.
         "claimant": d["claimant"], "certainty": d["certainty"],
         "evidence": d["evidence"] if d["count"] == 1 else [],
         "events": [event], "responds_to": [], "reason": "", "accusation": "", "accuser": "",
@@ -817,7 +834,7 @@ def _retaliation_step(network, u: str, v: str, key: str) -> dict:
     return step
 
 
-def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
+def step_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
     """Steps as nodes (attribute ``step``), with an edge A → B (attributes ``basis``, ``text``,
     ``order``) where retaliation B follows step A.
 
@@ -825,7 +842,7 @@ def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
     (hostility or clashes relations) where no incident fits. Retaliation B follows A when:
 
     * responds-to: the source says B answers A's event (mk:respondsTo); when it names one,
-      no other link is looked for;
+      no other link is looked for (a named act that does not fit in time links nothing);
     * same-party: B's actor was A's target;
     * belonging: B's actor belongs to A's target or the reverse (ethnic composition, community
       tie, coalition), as the Dozo, mainly Bambara, answer attacks on the Bambara;
@@ -833,8 +850,7 @@ def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
 
     Accusations do not link steps forward: they are the retaliator's pretext about its victims,
     not evidence that the party the victims are accused of serving answered for them (they do
-    close cycles). B may not have ended before A began. Incidents come from the network's
-    attack and clash edges, or from ``store`` if it was built with ``events=False``. Without a named act, the most recent
+    close cycles). B may not have ended before A began. Without a named act, the most recent
     earlier act that fits is taken (several on the same date all are), so one retaliation does
     not fan out to every earlier attack on its actor; undated acts only when no dated one fits.
     """
@@ -842,7 +858,7 @@ def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in belonging:
         partners[a].add(b)
-    acts = _Acts(network, store)
+    acts = _Acts(network)
     claims = {key: _retaliation_step(network, u, v, key)
               for u, v, key, d in network.edges(keys=True, data=True) if d["relation"] == "retaliation"}
     claim_of_event: dict[str, list[str]] = defaultdict(list)
@@ -855,7 +871,7 @@ def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
     for u, v, key, d in network.edges(keys=True, data=True):
         if key.startswith("relation:") and d["relation"] in HOSTILE and u != v:
             stances[v].append((u, v, key))
-    named = acts.of_event({e for step in claims.values() for e in step["responds_to"]})
+    named = acts.of_event({e for step in claims.values() for e in step["responds_to"]} - set(claim_of_event))
 
     graph = nx.DiGraph()
     for key in sorted(claims):
@@ -865,6 +881,27 @@ def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
         if a["id"] not in graph:
             graph.add_node(a["id"], step=a)
         graph.add_edge(a["id"], b_key, basis=basis, text=text, order=order)
+
+    def ties_of(b: dict) -> list[tuple[str, str, str, list, list]]:
+        """(basis, text, edges, claims) for each way an earlier act could have set off ``b``."""
+        ties = [("same-party", f"{b['actor_label']} was the target of the previous step", b["actor"])]
+        for partner in sorted(partners[b["actor"]]):
+            tie = sorted(belonging[(b["actor"], partner)], key=lambda t: t["key"])[0]
+            ties.append(("belonging",
+                         f"{_tie_text(network, tie)} (according to {tie['claimant']}, {tie['certainty']})", partner))
+        found = []
+        for basis, text, target in ties:
+            pool = [k for (_, t), keys in sorted(claims_by_pair.items()) if t == target for k in keys]
+            found.append((basis, text, acts.by_target.get(target, []), pool, stances.get(target, [])))
+        link_to = b["accused_of_link_to"]
+        if link_to:
+            edge = (b["actor"], link_to, f"attack:{b['actor']}>{link_to}")
+            found.append(("continues", f"{b['actor_label']} turned on those it accuses of links to "
+                                       f"{b['accused_of_link_to_label']}",
+                          [edge] if network.has_edge(*edge) else [], claims_by_pair.get((b["actor"], link_to), []), []))
+        return found
+
+    inferred = {b_key: ties_of(claims[b_key]) for b_key in sorted(claims) if not claims[b_key]["responds_to"]}
 
     for b_key in sorted(claims):
         b = claims[b_key]
@@ -881,50 +918,28 @@ def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
             text = f"the source says this answered {event}"
             for a_key in claim_of_event.get(event, []):
                 consider(claims[a_key], "responds-to", text)
-            if not claim_of_event.get(event):
-                for u, v, key, start, end in named.get(event, []):
-                    consider(_act_step(network, (u, v, key), event, start, end), "responds-to", text)
-        if not found:
-            ties = [(b["actor"], "same-party", f"{b['actor_label']} was the target of the previous step")]
-            for partner in sorted(partners[b["actor"]]):
-                tie = sorted(belonging[(b["actor"], partner)], key=lambda t: t["key"])[0]
-                ties.append((partner, "belonging",
-                             f"{_tie_text(network, tie)} (according to {tie['claimant']}, {tie['certainty']})"))
-            if b["accused_of_link_to"]:
-                ties.append((("continues", b["accused_of_link_to"]), "continues",
-                             f"{b['actor_label']} turned on those it accuses of links to "
-                             f"{b['accused_of_link_to_label']}"))
-            for target, basis, text in ties:
-                if basis == "continues":
-                    edges = [(b["actor"], target[1], f"attack:{b['actor']}>{target[1]}")]
-                    pool = claims_by_pair.get((b["actor"], target[1]), [])
-                else:
-                    edges = acts.by_target.get(target, [])
-                    pool = [k for (_, t), keys in claims_by_pair.items() if t == target for k in keys]
-                for a_key in pool:
-                    consider(claims[a_key], basis, text)
-                for edge in edges:
-                    if not network.has_edge(*edge):
-                        continue
-                    events = acts.dated(edge)
-                    # The latest event that began no later than B ended; undated ones sort first.
-                    i = bisect.bisect_right(events, (b["end"] or b["start"] or "9999", "\uffff", "\uffff"))
-                    candidates = [e for e in events[:i] if e[0]][-1:] or [e for e in events if not e[0]]
-                    latest = candidates[0][0] if candidates and candidates[0][0] else None
-                    for start, end, event in events[:i] if latest else candidates:
-                        if latest and start != latest:
-                            continue
-                        covering = claim_of_event.get(event)
-                        for a_key in covering or []:
-                            consider(claims[a_key], basis, text)
-                        if not covering:
-                            consider(_act_step(network, edge, event, start, end), basis, text)
-                if basis == "same-party" or basis == "belonging":
-                    for u, v, key in stances.get(target, []):
-                        consider(_stance_step(network, u, v, key), basis, text)
+            for u, v, key, start, end in named.get(event, []):
+                consider(_act_step(network, (u, v, key), event, start, end), "responds-to", text)
+        for basis, text, edges, pool, hostile in inferred.get(b_key, []):
+            for a_key in pool:
+                consider(claims[a_key], basis, text)
+            for edge in edges:
+                for start, end, event in acts.latest(edge, _limit(b)):
+                    covering = claim_of_event.get(event)
+                    for a_key in covering or []:
+                        consider(claims[a_key], basis, text)
+                    if not covering:
+                        consider(_act_step(network, edge, event, start, end), basis, text)
+            for u, v, key in hostile:
+                consider(_stance_step(network, u, v, key), basis, text)
         for start, a, basis, text, order in _nearest(found):
             link(a, b_key, basis, text, order)
     return graph
+
+
+def _limit(step: dict) -> str:
+    """The latest day an act may begin and still come before ``step``."""
+    return step["end"] or step["start"] or "9999-12-31"
 
 
 def _nearest(found: list[tuple]) -> list[tuple]:
@@ -975,7 +990,7 @@ def chains(network: nx.MultiDiGraph, *, actor: str | None = None, max_length: in
     if max_length < 1:
         raise MalikgError(f"the maximum chain length must be at least 1, not {max_length}")
     wanted = find_actor(network, actor) if actor is not None else None
-    graph = step_graph(network, store)
+    graph = step_graph(network)
     ties = _associations(network, BELONGING | ACCUSATIONS)
     starts = [n for n in graph if graph.in_degree(n) == 0]
     condensed = nx.condensation(graph)
@@ -1022,7 +1037,7 @@ def chains(network: nx.MultiDiGraph, *, actor: str | None = None, max_length: in
 def _quote_incidents(store, graph: nx.DiGraph, network) -> None:
     acts = {n: d["step"] for n, d in graph.nodes(data=True) if d["step"]["kind"] == "act"}
     events = sorted({s["events"][0] for s in acts.values()})
-    quotes, documents, precisions = _event_details(store, events)
+    quotes, documents, precisions, roles = _event_details(store, events)
     labels = {n: d["label"] for n, d in network.nodes(data=True)}
     publishers = {_slug(row["document"]): _named(row["publisher"], labels) for row in _rows(store, _PUBLISHERS)}
     for step in acts.values():
@@ -1031,6 +1046,9 @@ def _quote_incidents(store, graph: nx.DiGraph, network) -> None:
         step["claimant"] = ", ".join(sorted({publishers.get(d, d) for d in documents.get(event, ())})) \
             or step["claimant"]
         step["date_precision"] = _precision(precisions.get(event, ()), set(), step["start"])
+        acting = _ACTING_ROLES[step["relation"]]
+        step["certainty"] = _strongest(c for a, r, c in roles.get(event, ()) if a == step["actor"] and r in acting) \
+            or step["certainty"]
 
 
 def render_chains(found: list[list[dict]]) -> str:
@@ -1106,16 +1124,12 @@ EXPLAIN = {
 }
 
 
-def _current_positive(d: dict) -> bool:
-    return d["sign"] > 0 and d["relation"] not in ACCUSATIONS and d.get("status", "current") == "current"
-
-
 def _tie(network, u: str, v: str, key: str, d: dict) -> dict:
     return {"source": u, "source_label": network.nodes[u]["label"], "target": v,
             "target_label": network.nodes[v]["label"], "id": key, "relation": d["relation"],
             "sign": d["sign"], "status": d.get("status", ""), "start": d["start"], "end": d["end"],
             "date": _tie_date(d), "certainty": d["certainty"], "claimant": d["claimant"],
-            "evidence": d["evidence"], "events": d["events"]}
+            "evidence": d["evidence"], "events": d["events"], "count": d.get("count", 0)}
 
 
 def _tie_date(d: dict) -> str:
@@ -1244,37 +1258,38 @@ def _triangles(graph: nx.Graph) -> list[tuple[str, str, str]]:
     return found
 
 
-def render_alliances(report: dict, *, top: int = 10) -> str:
-    """The alliance report as plain-language text."""
+def render_alliances(report: dict, *, top: int = 10, limit: int = 25) -> str:
+    """The alliance report as plain-language text: ``top`` actors by centrality, and at most
+    ``limit`` items of each list (the JSON form has them all)."""
     lines = ["Blocs", f"  ({report['explanations']['blocs']})"]
-    for bloc in report["blocs"]:
+    for bloc in report["blocs"][:limit]:
         lines.append(f"  {bloc['name']}: " + ", ".join(m["label"] for m in bloc["members"]))
-        for tie in bloc["ties"]:
-            lines.append(f"    - {_tie_sentence(tie)}")
-    if not report["blocs"]:
-        lines.append("  none")
+        lines += [f"    - {_tie_sentence(tie)}" for tie in bloc["ties"][:limit]]
+        lines += _more(bloc["ties"], limit, "    ", "ties")
+    lines += _more(report["blocs"], limit, "  ", "blocs") or ([] if report["blocs"] else ["  none"])
     lines += ["", "Enmities", f"  ({report['explanations']['enmities']})"]
-    for enmity in report["enmities"]:
+    for enmity in report["enmities"][:limit]:
         a, b = enmity["labels"]
         lines.append(f"  {a} against {b}: {len(enmity['ties'])} hostile tie(s) ({', '.join(enmity['relations'])})")
-        for tie in enmity["ties"][:5]:
-            lines.append(f"    - {_tie_sentence(tie)}")
-        if len(enmity["ties"]) > 5:
-            lines.append(f"    … and {len(enmity['ties']) - 5} more")
+        lines += [f"    - {_tie_sentence(tie)}" for tie in enmity["ties"][:5]]
+        lines += _more(enmity["ties"], 5, "    ", "ties")
+    lines += _more(report["enmities"], limit, "  ", "enmities")
     for title, key in (("Former or ended ties (not in blocs)", "former_ties"),
                        ("Positive ties between actors that are also hostile (not in blocs)", "contested_ties"),
                        ("Accusations of links (listed, not in blocs)", "accusation_links")):
         if report[key]:
             lines += ["", title]
-            lines += [f"  - {_tie_sentence(tie)}" for tie in report[key]]
+            lines += [f"  - {_tie_sentence(tie)}" for tie in report[key][:limit]]
+            lines += _more(report[key], limit, "  ", "ties")
     balance = report["balance"]
     lines += ["", "Structural balance", f"  ({balance['explanation']})", f"  ({balance['method']})"]
     if balance["triangles"]:
         lines.append(f"  {balance['balanced']} of {balance['triangles']} triangles are balanced "
                      f"(share {balance['share_balanced']:.2f}).")
-        for triangle in balance["unbalanced"]:
+        for triangle in balance["unbalanced"][:limit]:
             signs = ", ".join(f"{pair} {'+' if sign > 0 else '-'}" for pair, sign in triangle["signs"].items())
             lines.append(f"  unbalanced: {' / '.join(triangle['labels'])} ({signs})")
+        lines += _more(balance["unbalanced"], limit, "  ", "unbalanced triangles")
     else:
         lines.append("  no triangles of signed ties.")
     lines += ["", "Centrality",
@@ -1283,6 +1298,10 @@ def render_alliances(report: dict, *, top: int = 10) -> str:
         lines.append(f"  {entry['label']}: {entry['ties']} ties, degree {entry['degree']:.2f}, "
                      f"betweenness {entry['betweenness']:.2f}")
     return "\n".join(lines) + "\n"
+
+
+def _more(items: list, shown: int, indent: str, what: str) -> list[str]:
+    return [f"{indent}… and {len(items) - shown} more {what} (--format json lists them all)"] if len(items) > shown else []
 
 
 #: How each relation reads in a sentence: "{source} <phrase> {target}".
@@ -1300,6 +1319,8 @@ PHRASES = {
 
 def _tie_sentence(tie: dict) -> str:
     when = "" if tie["date"] == "undated" else f", {tie['date']}"
+    if tie.get("count", 0) > 1:
+        when = f" ({tie['count']} incidents){when}"
     status = f" ({tie['status']})" if tie["status"] not in ("", "current") else ""
     who = f"according to {tie['claimant']}" if tie["claimant"] else "according to the source"
     quote = f": “{tie['evidence'][0]}”" if tie["evidence"] else ""

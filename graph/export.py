@@ -14,6 +14,8 @@ import itertools
 import json
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Union
@@ -95,34 +97,40 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
         return Export(str(name), fmt, None, None)
 
     rdf_format = RDF_FORMATS[fmt]
-    sink = _Sink()
-    store.dump(sink, ox.RdfFormat.N_QUADS if fmt in QUAD_FORMATS else ox.RdfFormat.N_TRIPLES,
-               with_ontology=with_ontology)
-    data = sink.value()
-    del sink
-    triples = data.count(b"\n")
-    head = description_lines(describe(store, triples=triples, vocabularies=vocabularies_used(data)))
-    chunks = retyped(data)
-    if isinstance(output, (str, os.PathLike)):
-        with atomic_output(Path(output)) as stream:
-            _write(stream, rdf_format, head, chunks)
-    else:
-        _write(output, rdf_format, head, chunks)
+    quads = fmt in QUAD_FORMATS
+    # The data go through files, batch by batch, so an export of millions of events needs
+    # memory for one batch rather than for the whole graph (JSON-LD excepted: rdflib compacts
+    # the whole graph at once).
+    with tempfile.TemporaryDirectory(prefix="malikg-export-") as scratch:
+        dumped, data = Path(scratch) / "dump.nq", Path(scratch) / "data.nq"
+        store.dump(str(dumped), ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
+                   with_ontology=with_ontology)
+        triples, vocabularies, used = 0, set(), {}
+        with open(data, "wb") as stream:
+            for batch in _batches(dumped):
+                triples += batch.count(b"\n")
+                vocabularies.update(vocabularies_used(batch))
+                used.update(export_prefixes(batch))
+                stream.writelines(retyped(batch))
+        dumped.unlink()
+        head = description_lines(describe(store, triples=triples, vocabularies=sorted(vocabularies)))
+        used.update(export_prefixes(head))
+        if isinstance(output, (str, os.PathLike)):
+            with atomic_output(Path(output)) as stream:
+                _write(stream, rdf_format, head, data, dict(sorted(used.items())))
+        else:
+            _write(output, rdf_format, head, data, dict(sorted(used.items())))
     return Export(str(name), fmt, triples, head.count(b"\n"))
 
 
-class _Sink:
-    """A write-only stream that keeps the bytes it is given instead of copying them."""
-
-    def __init__(self):
-        self.parts: list[bytes] = []
-
-    def write(self, data) -> int:
-        self.parts.append(bytes(data) if not isinstance(data, bytes) else data)
-        return len(data)
-
-    def value(self) -> bytes:
-        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+def _batches(path: Path, size: int = 1 << 24):
+    """Whole lines of ``path``, about ``size`` bytes at a time."""
+    with open(path, "rb") as stream:
+        while True:
+            lines = stream.readlines(size)
+            if not lines:
+                return
+            yield b"".join(lines)
 
 
 def export_prefixes(data: bytes) -> dict[str, str]:
@@ -131,32 +139,37 @@ def export_prefixes(data: bytes) -> dict[str, str]:
     return {p: known[p] for p in sorted(known) if b"<" + known[p].encode() in data}
 
 
-def _write(stream: BinaryIO, rdf_format: ox.RdfFormat, head: bytes, chunks: list) -> None:
+def _write(stream: BinaryIO, rdf_format: ox.RdfFormat, head: bytes, data: Path,
+           used: dict[str, str]) -> None:
     if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         stream.write(head)
-        for chunk in chunks:
-            stream.write(chunk)
+        with open(data, "rb") as source:
+            shutil.copyfileobj(source, stream, 1 << 24)
         return
-    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if rdf_format == ox.RdfFormat.JSON_LD:
-        stream.write(jsonld(data, head))
-    else:
-        quads = rdf_format == ox.RdfFormat.TRIG
-        parsed = itertools.chain(ox.parse(head, ox.RdfFormat.N_TRIPLES),
-                                 ox.parse(data, ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES))
-        terms = parsed if quads else (quad.triple for quad in parsed)
-        used = {**export_prefixes(head), **export_prefixes(data)}  # no copy of the data to search
-        output = ox.serialize(terms, None, rdf_format, prefixes=dict(sorted(used.items())))
-        stream.write(_sorted_prefix_lines(output) if rdf_format != ox.RdfFormat.RDF_XML else output)
-
-
-def _sorted_prefix_lines(turtle: bytes) -> bytes:
-    """``turtle`` with its leading ``@prefix`` lines in name order (pyoxigraph keeps its own order)."""
-    end = 0
-    while turtle.startswith(b"@prefix ", end):
-        end = turtle.index(b"\n", end) + 1
-    lines = sorted(turtle[:end].splitlines(keepends=True))
-    return b"".join(lines) + (b"\n" if lines else b"") + turtle[end:]
+        stream.write(jsonld(data.read_bytes(), head))
+        return
+    quads = rdf_format == ox.RdfFormat.TRIG
+    parsed = itertools.chain(ox.parse(head, ox.RdfFormat.N_TRIPLES),
+                             ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES))
+    terms = parsed if quads else (quad.triple for quad in parsed)
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        ox.serialize(terms, stream, rdf_format, prefixes=used)
+        return
+    # pyoxigraph writes its @prefix lines in its own order: write them sorted, then the body.
+    body = Path(str(data) + ".out")
+    ox.serialize(terms, str(body), rdf_format, prefixes=used)
+    with open(body, "rb") as source:
+        header = b""
+        line = source.readline()
+        while line.startswith(b"@prefix "):
+            header += line
+            line = source.readline()
+        lines = sorted(header.splitlines(keepends=True))
+        stream.write(b"".join(lines) + (b"\n" if lines else b""))
+        stream.write(line)
+        shutil.copyfileobj(source, stream, 1 << 24)
+    body.unlink()
 
 
 # ---------------------------------------------------------------------------

@@ -266,28 +266,27 @@ class _World:
         self.base = base
         rng = random.Random(f"malikg-synth:{seed}:gazetteer")
         seed_actors = _seed_actors(seed_graph, base)
-        regions = _seed_regions(seed_graph, base)
+        regions = _seed_regions(seed_graph)
         if not regions:
             raise MalikgError("the seed graph has no place of type region to put synthetic villages in")
-        self.seed_places = _seed_event_places(seed_graph, base, regions)
-        self.claimants = [a for a in _claimants(seed_graph, base, seed_actors)] or \
-            [a for a, _, _ in seed_actors.values()][:1]
+        self.seed_places = _seed_event_places(seed_graph, regions)
+        # Whoever the seed's claims cite says so here too (any seed actor if none does).
+        self.claimants = _claimants(seed_graph) or [a for a, _, _ in seed_actors.values()][:1]
         self.lines: list[str] = []
         self.text: list[str] = []
         self.length = 0
         self.source = f"<{base}source/syn-gazetteer>"
         self.source_slug = "syn-gazetteer"
         self.counts: Counter = Counter()
-        self._sentence("Synthetic gazetteer (malikg synth, seed {}): invented places, groups and "
-                       "relations for benchmarks. Nothing here is a real place or event.".format(seed))
+        self._sentence(f"Synthetic gazetteer (malikg synth, seed {seed}): invented places, groups and "
+                       "relations for benchmarks. Nothing here is a real place or event.")
 
         # Villages inside the seed's regions, more of them in regions the seed mentions more.
         village_count = max(20, min(events // 10, 20000))
         names: set[str] = set()
         self.villages: list[_Place] = []
-        region_weights = [(r, w) for r, w in regions]
-        for n in range(village_count):
-            region = _pick(rng, region_weights)
+        for _ in range(village_count):
+            region = _pick(rng, regions)
             name = _name(rng, names)
             slug = f"syn-{_slugify(name)}"
             place = _Place(slug, f"{name} (synthetic)", f"<{base}place/{slug}>", region[1], name)
@@ -443,7 +442,7 @@ def _seed_actors(graph: Graph, base: str) -> dict[str, tuple[_Actor, int, float]
     return dict(sorted(found.items()))
 
 
-def _seed_regions(graph: Graph, base: str) -> list[tuple[tuple[str, str], float]]:
+def _seed_regions(graph: Graph) -> list[tuple[tuple[str, str], float]]:
     """(IRI, label) of the seed's regions, weighted by 1 + the seed places inside them."""
     regions = sorted(graph.subjects(MK.placeType, MKV.region))
     inside = Counter()
@@ -464,7 +463,7 @@ def _region_of(graph: Graph, place, regions: set) -> URIRef | None:
     return None
 
 
-def _seed_event_places(graph: Graph, base: str, regions) -> list[_Place]:
+def _seed_event_places(graph: Graph, regions) -> list[_Place]:
     """The seed's villages and towns that lie in a region: synthetic events happen there too."""
     region_set = {URIRef(iri[1:-1]) for (iri, _), _ in regions}
     labels = {URIRef(iri[1:-1]): label for (iri, label), _ in regions}
@@ -479,7 +478,7 @@ def _seed_event_places(graph: Graph, base: str, regions) -> list[_Place]:
     return places
 
 
-def _claimants(graph: Graph, base: str, seed_actors) -> list[_Actor]:
+def _claimants(graph: Graph) -> list[_Actor]:
     """Whoever the seed's claims cite, in IRI order."""
     found = []
     for actor in sorted(set(graph.objects(None, MK.claimant))):

@@ -51,7 +51,7 @@ def serve_store():
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
-                    raise RuntimeError(f"oxigraph serve did not start: {process.stderr.read()!r}")
+                    raise RuntimeError(f"oxigraph serve did not start: {process.stderr.read()!r}") from None
                 time.sleep(0.05)
 
     yield start

@@ -222,6 +222,32 @@ def test_every_named_query_answers_alike_in_memory_on_disk_and_remote(tmp_path, 
     disk.close()
 
 
+@pytest.mark.server
+def test_load_into_an_endpoint_through_the_graph_store_protocol(tmp_path, synthetic, serve_store):
+    result, _ = synthetic
+    open_store(tmp_path / "served", create=True).close()
+    url = serve_store(tmp_path / "served")
+    done = CliRunner().invoke(main, ["load", str(result.path), "--endpoint", url + "/query",
+                                     "--graph-store-url", url + "/store"])
+    assert done.exit_code == 0, done.output
+    remote = open_store(endpoint=url + "/query")
+    seed_incidents = len(set(build_graph().subjects(RDF.type, MK.Incident)))
+    assert _count(remote, "SELECT (COUNT(*) AS ?n) WHERE { ?e a mk:Incident }") == seed_incidents + 300
+    read_only = CliRunner().invoke(main, ["load", str(result.path), "--endpoint", url + "/query"],
+                                   env={"MALIKG_UPDATE_ENDPOINT": None, "MALIKG_GRAPH_STORE": None})
+    assert read_only.exit_code == 2 and "read-only" in read_only.stderr
+
+
+def test_build_with_a_store_loads_the_built_graph_into_it(tmp_path, seed):
+    done = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "out"), "--store", str(tmp_path / "store")],
+                              env={"MALIKG_ENDPOINT": None})
+    assert done.exit_code == 0, done.output
+    with open_store(tmp_path / "store") as store:
+        assert _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a mk:Event }") == \
+            len(set(seed.subjects(RDF.type, MK.Event)))
+        assert _count(store, "SELECT (COUNT(*) AS ?n) WHERE { mk:Event a owl:Class }") == 1  # and the ontology
+
+
 @pytest.mark.parametrize("command", STORE_COMMANDS)
 def test_every_graph_command_takes_store_and_endpoint_options_and_variables(command):
     if command not in main.commands:
