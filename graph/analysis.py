@@ -210,7 +210,9 @@ SELECT ?relation ?quote WHERE {
   ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote .
 }
 """
-_RELATION_TYPES = "SELECT ?type ?sign ?symmetric WHERE { ?type mk:sign ?sign . OPTIONAL { ?type mk:symmetric ?symmetric } }"
+_RELATION_TYPES = """
+SELECT ?type ?sign ?symmetric WHERE { ?type mk:sign ?sign . OPTIONAL { ?type mk:symmetric ?symmetric } }
+"""
 _CLAIM_FACTS = "SELECT ?claim ?p ?o WHERE { ?claim mk:motive mkv:retaliation ; ?p ?o }"
 _CLAIM_EVENTS = """
 SELECT ?claim ?event ?p ?o WHERE {
@@ -1301,7 +1303,9 @@ def render_alliances(report: dict, *, top: int = 10, limit: int = 25) -> str:
 
 
 def _more(items: list, shown: int, indent: str, what: str) -> list[str]:
-    return [f"{indent}… and {len(items) - shown} more {what} (--format json lists them all)"] if len(items) > shown else []
+    if len(items) <= shown:
+        return []
+    return [f"{indent}… and {len(items) - shown} more {what} (--format json lists them all)"]
 
 
 #: How each relation reads in a sentence: "{source} <phrase> {target}".

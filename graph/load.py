@@ -7,7 +7,6 @@ offsets, and no blank node is used.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache

@@ -19,6 +19,15 @@ _BESIDE_PYTHON = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` whee
 OXIGRAPH = _BESIDE_PYTHON if _BESIDE_PYTHON.exists() else Path(shutil.which("oxigraph") or _BESIDE_PYTHON)
 
 
+@pytest.fixture(scope="session")
+def store():
+    """The bundled seed graph in an in-memory store, shared by the tests that only read it."""
+    from graph.store import open_store
+
+    with open_store() as seeded:
+        yield seeded
+
+
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
     with socket.socket() as s:

@@ -10,13 +10,6 @@ from click.testing import CliRunner
 from cli import main
 from graph import analysis
 from graph.errors import MalikgError
-from graph.store import open_store
-
-
-@pytest.fixture(scope="module")
-def store():
-    with open_store() as seeded:
-        yield seeded
 
 
 @pytest.fixture(scope="module")

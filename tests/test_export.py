@@ -40,12 +40,6 @@ def built() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def store():
-    with open_store() as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
 def exports(store, tmp_path_factory) -> dict[tuple[str, bool], Path]:
     folder = tmp_path_factory.mktemp("exports")
     written = {}

@@ -44,12 +44,6 @@ def write_page(runner: CliRunner, path: str, *options: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store():
-    with open_store() as seeded:
-        yield seeded
-
-
-@pytest.fixture(scope="module")
 def seed_page(tmp_path_factory):
     path = tmp_path_factory.mktemp("page") / "actors.html"
     write_page(CliRunner(), str(path))

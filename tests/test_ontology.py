@@ -12,19 +12,15 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
+from graph.namespaces import ACLED, MK, MKV, SEM, UCDP, WDT
+
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 MODEL_MD = ROOT / "docs" / "model.md"
 FILES = ("ontology.ttl", "vocabulary.ttl", "shapes.ttl")
 
-MK = Namespace("https://w3id.org/malikg/ontology#")
-MKV = Namespace("https://w3id.org/malikg/vocab#")
 MKSH = Namespace("https://w3id.org/malikg/shapes#")
-ACLED = Namespace("https://w3id.org/malikg/ext/acled#")
-UCDP = Namespace("https://w3id.org/malikg/ext/ucdp#")
 CAMEO = Namespace("https://w3id.org/malikg/ext/cameo#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
 # a plain Namespace: pytest probing rdflib's closed XSD namespace at collection time warns
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/malikg/ontology")

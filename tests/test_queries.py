@@ -23,12 +23,6 @@ NAMES = [q.name for q in list_queries()]
 
 
 @pytest.fixture(scope="module")
-def store():
-    with open_store() as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
 def store_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("queries") / "store"
     open_store(path, create=True).close()

@@ -23,7 +23,6 @@ from rdflib.namespace import RDFS
 
 from graph.serve import make_app, negotiate
 from graph.sparql import run
-from graph.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/malikg/id/"
@@ -36,12 +35,6 @@ CONSTRUCT { ?event rdfs:label ?label }
 WHERE { ?event sem:hasPlace <https://w3id.org/malikg/id/place/ogota> ; rdfs:label ?label }"""
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 OGOTA_ASK = "ASK { event:2024-01-27-ogota sem:hasPlace place:ogota }"
-
-
-@pytest.fixture(scope="module")
-def store():
-    with open_store() as s:
-        yield s
 
 
 @pytest.fixture(scope="module")
