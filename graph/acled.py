@@ -1152,17 +1152,27 @@ class _Emitter:
             todo.extend((node.parent, node.near))
         return found
 
-    def _new_place(self, add, node: _Node, evidence: str) -> None:
+    def _declare(self, add, node: _Node, cls: str, evidence: str) -> bool:
+        """Quote ``evidence`` for a new node and, the first time it is met, type, name and label it.
+
+        Returns whether this was the first time, for the caller's own first-time triples.
+        """
         iri = _iri(node.iri)
         add(f"{iri} {_DERIVED} {evidence} .\n")
         if node.iri in self.done:
-            return
+            return False
         self.done.add(node.iri)
-        add(f"{iri} {_A} {_C['Place']} .\n")
+        add(f"{iri} {_A} {_C[cls]} .\n")
         add(f"{iri} {_IDENTIFIER} {_text(node.malikg_id)} .\n")
         if node.iri not in self.r.labelled:
             self.r.labelled.add(node.iri)
             add(f"{iri} {_LABEL} {_text(node.name)} .\n")
+        return True
+
+    def _new_place(self, add, node: _Node, evidence: str) -> None:
+        iri = _iri(node.iri)
+        if not self._declare(add, node, "Place", evidence):
+            return
         place_type = _PLACE_TYPES.get(node.kind)
         if place_type:  # the vocabulary has no admin2 place type: an admin2 place has only its level
             add(f"{iri} {_P['placeType']} {_iri(MKV[place_type])} .\n")
@@ -1212,14 +1222,7 @@ class _Emitter:
         if node.how != "new":
             return
         iri = _iri(node.iri)
-        add(f"{iri} {_DERIVED} {evidence} .\n")
-        if node.iri not in self.done:
-            self.done.add(node.iri)
-            add(f"{iri} {_A} {_C['Actor']} .\n")
-            add(f"{iri} {_IDENTIFIER} {_text(node.malikg_id)} .\n")
-            if node.iri not in self.r.labelled:
-                self.r.labelled.add(node.iri)
-                add(f"{iri} {_LABEL} {_text(node.name)} .\n")
+        self._declare(add, node, "Actor", evidence)
         if community:
             add(f"{iri} {_A} {_C['Community']} .\n")
         if actor.code is not None and node.iri not in self.r.coded:
