@@ -70,11 +70,14 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | None = None,
 def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
     """The research report, the actor-network page and the ontology reference, built from the graph."""
     from .docs import render as ontology_reference
-    from .html import graph_network_page
-    from .report import graph_report
+    from .html import actor_network_page
+    from .report import render_report
+    from .store import open_store
 
-    files: dict[Path, bytes | str] = {}
-    files[out_dir / "report.md"] = graph_report(graph)
-    files[out_dir / "actors.html"] = graph_network_page(graph)
-    files[out_dir / "ontology.html"] = ontology_reference()
-    return files
+    # One in-memory store, loaded once, answers both the report's queries and the page's.
+    with open_store(seed_graph=graph) as store:
+        return {
+            out_dir / "report.md": render_report(store),
+            out_dir / "actors.html": actor_network_page(store),
+            out_dir / "ontology.html": ontology_reference(),
+        }

@@ -161,14 +161,6 @@ def actor_network_page(store, *, actor: str | None = None, since: str | None = N
     return network_page(network, source=source_citation(store), filters=filters, size_by=size_by)
 
 
-def graph_network_page(graph) -> str:
-    """The unfiltered page for an rdflib graph (as ``malikg build`` holds it), queried in memory."""
-    from .store import open_store
-
-    with open_store(seed_graph=graph) as store:
-        return actor_network_page(store)
-
-
 def write_network_page(store, path: str | Path, **selection) -> Path:
     """Write ``actor_network_page(store, **selection)`` to ``path`` atomically; return the path."""
     path = Path(path)

@@ -71,14 +71,6 @@ def render_report(store, queries: Sequence[NamedQuery] | None = None, *, timeout
     return "\n".join(lines) + "\n"
 
 
-def graph_report(graph) -> str:
-    """The report for an rdflib graph (as ``malikg build`` holds it), queried in memory."""
-    from .store import open_store
-
-    with open_store(seed_graph=graph) as store:
-        return render_report(store)
-
-
 def answer_markdown(result: Result) -> list[str]:
     """A query's answer as Markdown lines: a table (numbers right-aligned), a yes or no, or Turtle."""
     if result.form == "ASK":
