@@ -802,8 +802,9 @@ def _targets(run: dict, sizes) -> list[str]:
         _per_s(rate) if rate else e.get("error", "–"), rate is not None and rate >= TARGETS["export_rate"],
         (f"{e['error']}. " if "error" in e else "")
         + f"Raw pyoxigraph's own dump of the on-disk store runs at {_per_s(disk)}{memory_note}. malikg then "
-        "sorts every line in memory (so equal graphs give equal bytes on every backend) and heads the "
-        "file with the dataset description.")
+        "sorts the lines with sort(1), an external merge sort in bounded memory, so that equal graphs "
+        "give equal bytes on every backend, restores the integer subtypes Oxigraph folds into "
+        "xsd:integer, and heads the file with the dataset description.")
 
     phases = {p: s.get(p, {}).get("rss_mb") for p in ("load", "queries", "analysis", "export")}
     peak_phase = max(phases, key=lambda p: phases[p] or 0)
@@ -816,8 +817,10 @@ def _targets(run: dict, sizes) -> list[str]:
     build = run.get("build", {}).get("seconds")
     row("`malikg build` on the seeds", f"< {TARGETS['build_seconds']:.0f} s", _secs(build),
         build is not None and build < TARGETS["build_seconds"],
-        "the wall time includes starting Python and importing rdflib, pyoxigraph and pySHACL; "
-        "loading the seeds and validating them against the SHACL shapes make most of the rest.")
+        "building the companion files takes most of it, and within them the research report: its 26 "
+        "named queries pass the read-only safety check, which parses each with rdflib's SPARQL "
+        "grammar (about 57 ms a query, 1.5 s in all), while Oxigraph answers all 26 in 0.04 s. "
+        "Loading the seeds takes about 0.2 s, SHACL validation 0.5 s, the Turtle 0.2 s.")
     lines = [f"## Targets at {n:,} events ({_n(triples)} triples)", "",
              "| target | goal | measured | |", "|---|---|---|---|", *rows, ""]
     if why:
