@@ -812,7 +812,8 @@ def _targets(run: dict, sizes) -> list[str]:
     row("peak RSS (malikg phases)", f"< {TARGETS['rss_mb'] / 1024:.0f} GB", f"{_n(peak)} MB ({peak_phase})",
         peak is not None and peak < TARGETS["rss_mb"],
         f"the {peak_phase} phase reached {_n(peak)} MB"
-        + (" (it holds the whole sorted dump in memory)" if peak_phase == "export" else "") + ".")
+        + (" (its children included: sort(1) ran with a buffer of 25% of RAM, since capped at 1 GiB in "
+        "graph/store.py; the Python process streams the dump in 16 MB batches)" if peak_phase == "export" else "") + ".")
 
     build = run.get("build", {}).get("seconds")
     row("`malikg build` on the seeds", f"< {TARGETS['build_seconds']:.0f} s", _secs(build),

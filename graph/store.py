@@ -653,7 +653,8 @@ def _sort_file(source: Path, target: Path, *, unique: bool) -> Path:
         lines = source.read_bytes().splitlines(keepends=True)
         target.write_bytes(b"".join(sorted(set(lines)) if unique else sorted(lines)))
         return target
-    command = [sort, "-S", "25%", "-T", str(target.parent), "-o", str(target)]
+    # A 1 GiB buffer keeps the sort well inside the memory target; it spills to temporary files.
+    command = [sort, "-S", "1G", "-T", str(target.parent), "-o", str(target)]
     subprocess.run(command + (["-u"] if unique else []) + [str(source)], check=True,
                    env={**os.environ, "LC_ALL": "C"})
     source.unlink()
