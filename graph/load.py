@@ -52,6 +52,8 @@ class Vocabulary:
 
     schemes: dict[str, frozenset[str]]
     admin_levels: dict[str, int]
+    #: ACLED inter codes, from each actor type's skos:notation.
+    inter_codes: dict[str, int]
 
     def check(self, record: Record, scheme: str, value, field_name: str) -> URIRef:
         allowed = self.schemes.get(scheme, frozenset())
@@ -81,7 +83,9 @@ def _vocabulary_from(path: Path) -> Vocabulary:
             schemes.setdefault(str(scheme)[len(MKV):], set()).add(str(concept)[len(MKV):])
     levels = {str(c)[len(MKV):]: int(v) for c, v in graph.subject_objects(MK.adminLevel)
               if str(c).startswith(str(MKV))}
-    return Vocabulary({k: frozenset(v) for k, v in schemes.items()}, levels)
+    codes = {str(c)[len(MKV):]: int(n) for c, n in graph.subject_objects(SKOS.notation)
+             if (c, SKOS.inScheme, MKV.ActorTypes) in graph}
+    return Vocabulary({k: frozenset(v) for k, v in schemes.items()}, levels, codes)
 
 
 def vocabulary() -> Vocabulary:
@@ -234,7 +238,7 @@ class _Emitter:
         if "actor_type" in record.data:
             concept = self.vocab.check(record, "ActorTypes", record.data["actor_type"], "actor_type")
             self.add(subject, SEM.actorType, concept)
-            code = ACTOR_TYPE_CODES.get(record.data["actor_type"])
+            code = self.vocab.inter_codes.get(record.data["actor_type"])
             self.add(subject, MK.interCode, Literal(code, datatype=XSD.integer) if code else None)
         for alias in as_list(record.data.get("aliases")):
             name, lang = (alias.get("name"), alias.get("lang")) if isinstance(alias, dict) else (alias, None)
@@ -508,11 +512,6 @@ class _Emitter:
                     raise record.error("part_of loops back on itself", "part_of")
                 seen.add(node)
                 node = parents.get(node)
-
-
-ACTOR_TYPE_CODES = {"state-forces": 1, "rebel-group": 2, "political-militia": 3,
-                    "identity-militia": 4, "rioters": 5, "protesters": 6, "civilians": 7,
-                    "external-forces": 8}
 
 
 def _bound_literal(value, spec: DateSpec) -> Literal:
