@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import MalikgError
-from .seeds import kind_of
+from .seeds import document_folders, kind_of
 from .store import Progress, Store
 
 #: What ``malikg load`` reads, by file name suffix.
@@ -43,8 +43,8 @@ def sources_for(paths: list[Path]) -> list[tuple[Path | bytes, ox.RdfFormat, Non
     rdf, records, folders = [], [], []
     for path in map(Path, paths):
         if path.is_dir():
-            if not (path / "source.yaml").is_file():
-                raise MalikgError("not a seed folder (no source.yaml)", file=str(path))
+            if not document_folders(path):
+                raise MalikgError("not a seed folder (no sources/*/source.yaml)", file=str(path))
             folders.append(path)
         elif path.suffix.lower() in RECORD_SUFFIXES:
             if not kind_of(path):

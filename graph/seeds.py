@@ -152,22 +152,34 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
+def document_folders(folder: Path) -> list[Path]:
+    """The document folders of a corpus (``sources/*/source.yaml``), or the folder itself."""
+    if (folder / "source.yaml").is_file():
+        return [folder]
+    return sorted(p.parent for p in (folder / "sources").glob("*/source.yaml"))
+
+
 def read_seeds(folder: Path | None = None, extra_files: list[Path] = ()) -> SeedSet:
     """Read a seed folder (default: the bundled seeds) plus any extra record files.
 
+    A seed folder holds the shared actors and places at its top and one folder per source
+    document under ``sources/`` (its ``source.yaml``, its text and the records coded from it).
     An extra file with the same name as a bundled one replaces it; others are added.
     """
     folder = Path(folder) if folder else seeds_dir()
-    if not (folder / "source.yaml").is_file():
-        raise MalikgError("not a seed folder (no source.yaml)", file=_display(folder))
+    documents = document_folders(folder)
+    if not documents:
+        raise MalikgError("not a seed folder (no sources/*/source.yaml)", file=_display(folder))
     files = {p.name: p for p in sorted(folder.glob("*.yaml")) if kind_of(p)}
+    for document in documents:
+        files.update({p.name: p for p in sorted(document.glob("*.yaml")) if kind_of(p)})
     for extra in extra_files:
         extra = Path(extra)
         if not kind_of(extra):
             raise MalikgError("a record file's name must start with one of: "
                               + ", ".join(RECORD_KINDS), file=_display(extra))
         files[extra.name] = extra
-    seeds = SeedSet(source=read_source(folder), folder=folder)
+    seeds = SeedSet(source=read_source(documents[0]), folder=folder)
     for name in sorted(files):
         path = files[name]
         kind = kind_of(path)

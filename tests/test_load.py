@@ -11,7 +11,7 @@ from graph.load import build_graph
 from graph.namespaces import MK, MKV, OA, SEM, base_iri
 from graph.resources import seeds_dir
 
-SOURCE = (seeds_dir() / "hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
+SOURCE = (seeds_dir() / "sources" / "hrw-wr2025-mali" / "hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ def test_wheel_ships_the_data_folders_and_the_command(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "cli.py" in names
     for path in ("graph/_data/ontology/ontology.ttl", "graph/_data/ontology/shapes.ttl",
-                 "graph/_data/seeds/events.yaml", "graph/_data/seeds/hrw-world-report-2025-mali.txt"):
+                 "graph/_data/seeds/sources/hrw-wr2025-mali/events.yaml",
+                 "graph/_data/seeds/sources/hrw-wr2025-mali/hrw-world-report-2025-mali.txt"):
         assert path in names
     assert any(n.startswith("graph/_data/queries/") and n.endswith(".rq") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

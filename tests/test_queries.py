@@ -336,7 +336,7 @@ def test_acled_comparison(store):
 
 
 def test_event_evidence_quotes_stand_at_their_offsets_in_the_source(store):
-    text = (resources.seeds_dir() / "hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
+    text = (resources.seeds_dir() / "sources" / "hrw-wr2025-mali" / "hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
     rows = ask(store, "event-evidence")
     assert column(rows, "supports", "fact") == [
         ("event", "JNIM attack on Ogota"), ("harm", "killed: 28 villagers"), ("harm", "killed: 3 children"),

@@ -156,7 +156,7 @@ def test_load_creates_a_seeded_store_where_synthetic_events_meet_seed_actors(tmp
 def test_load_without_seed_and_with_record_files(tmp_path):
     path = tmp_path / "store"
     runner = CliRunner()
-    done = runner.invoke(main, ["load", str(Path("seeds/events.yaml").resolve()), "--store", str(path),
+    done = runner.invoke(main, ["load", str(Path("seeds/sources/hrw-wr2025-mali/events.yaml").resolve()), "--store", str(path),
                                 "--no-seed"], catch_exceptions=False)
     assert done.exit_code == 0, done.output
     with open_store(path) as store:
