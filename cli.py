@@ -351,13 +351,18 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
+@click.option("--download-url", metavar="URL",
+              help="Where the file will be published, for the description (default: {base}dataset.EXT).")
+@click.option("--sparql-endpoint", metavar="URL",
+              help="The SPARQL endpoint that will serve it, for the description (void:sparqlEndpoint).")
 @store_options
-def export(fmt, with_ontology, output, store_dir, endpoint):
+def export(fmt, with_ontology, output, download_url, sparql_endpoint, store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
-    sorted prefixes. The description gives title, licence (CC BY 4.0), the source's
-    citation, version, triple count, vocabularies and example resources. JSON-LD
+    sorted prefixes. The description (VoID and DCAT) gives title, licence (CC BY 4.0),
+    publisher, contact point, Mali and the period covered, the source documents, version,
+    triple count, vocabularies, example resources and this file as a distribution. JSON-LD
     uses the short keys of ontology/context.jsonld, inlined. acled-csv writes ACLED's
     column layout instead.
 
@@ -367,13 +372,15 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
       malikg export --format jsonld -o mali.jsonld
       malikg export --format trig --with-ontology -o mali.trig
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
+      malikg export -o mali.nq --with-ontology --download-url https://example.org/mali.nq
     """
     from graph.export import export as write_export
     from graph.store import open_store
 
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
-        result = write_export(store, target, fmt, with_ontology=with_ontology)
+        result = write_export(store, target, fmt, with_ontology=with_ontology,
+                              download_url=download_url, sparql_endpoint=sparql_endpoint)
     if output == "-":
         target.flush()
     elif result.triples is None:

@@ -37,8 +37,9 @@ Progress = Callable[[int, int], None]
 Term = Union[ox.NamedNode, ox.Literal]
 
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
-# Not loaded into the store: the SHACL shapes are for validation, not for queries.
-_NOT_ONTOLOGY = {"shapes.ttl"}
+# Not loaded into the store: the SHACL shapes (shapes.ttl, dcat-shapes.ttl) are for validation,
+# not for queries.
+_SHAPES_SUFFIX = "shapes.ttl"
 
 
 class Store:
@@ -303,6 +304,9 @@ def _alive(pid: int) -> bool:
 # Remote stores
 # ---------------------------------------------------------------------------
 
+_FORM = "application/x-www-form-urlencoded"
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint, spoken to with the SPARQL 1.1 Protocol.
 
@@ -326,15 +330,16 @@ class RemoteStore(Store):
         text = with_values(sparql, _by_name(substitutions)) if substitutions else info.text
         # The prefixes local stores predeclare; the query's own declarations come later and win.
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items()) + text
+        # A form-encoded POST, the SPARQL 1.1 Protocol's most widely served binding: Virtuoso 7
+        # never answers a POST of application/sparql-query (the connection just stays open).
+        form = urllib.parse.urlencode({"query": text}).encode()
         if info.form in ("SELECT", "ASK"):
-            body = self._post(self.query_url, text.encode(), "application/sparql-query",
-                              accept="application/sparql-results+json")
+            body = self._post(self.query_url, form, _FORM, accept="application/sparql-results+json")
             try:
                 return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
             except (SyntaxError, ValueError) as error:
                 raise MalikgError(f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}") from None
-        body = self._post(self.query_url, text.encode(), "application/sparql-query",
-                          accept="application/n-triples")
+        body = self._post(self.query_url, form, _FORM, accept="application/n-triples")
         # pyoxigraph has no public constructor for QueryTriples; a scratch store makes one.
         scratch = ox.Store()
         _parse_errors(lambda: scratch.load(body, ox.RdfFormat.N_TRIPLES), self.query_url)
@@ -498,7 +503,7 @@ def ontology_quads(folder: str | os.PathLike | None = None) -> bytes:
     folder = Path(folder) if folder is not None else ontology_dir()
     quads: list[ox.Quad] = []
     for path in sorted(folder.glob("*.ttl")):
-        if path.name in _NOT_ONTOLOGY:
+        if path.name.endswith(_SHAPES_SUFFIX):
             continue
         parsed = _parse_errors(lambda: list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)), path)
         quads.extend(ox.Quad(q.subject, q.predicate, q.object, _ONTOLOGY) for q in parsed)
