@@ -67,6 +67,8 @@ DESCRIPTION = (
     "links with prov:wasDerivedFrom to a Web Annotation selector on the exact sentence it came "
     "from, and the source's hedges (alleged, apparently, at least, about) are kept as data.")
 KEYWORDS = ("Mali", "armed conflict", "human rights", "conflict events", "ACLED", "Sahel")
+#: The project's home page, as pyproject.toml's [project.urls] Homepage gives it.
+HOMEPAGE = URIRef("https://w3id.org/malikg/")
 #: The area the data cover, as the gazetteer names it (``place/mali`` when the data hold it).
 SPATIAL = ("Mali", "place/mali")
 
@@ -108,6 +110,7 @@ def describe(store, *, triples: int, vocabularies: Iterable[str], base: str | No
         add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
     add((dataset, DCTERMS.license, LICENSE))
     add((dataset, DCTERMS.conformsTo, ONTOLOGY))
+    add((dataset, DCAT.landingPage, HOMEPAGE))
     add((dataset, DCAT.version, Literal(__version__)))
     add((dataset, OWL.versionInfo, Literal(__version__)))
 
@@ -165,6 +168,7 @@ def _agent(graph: Graph, dataset: URIRef, name) -> URIRef:
     graph.add((agent, RDF.type, FOAF.Agent))
     graph.add((agent, RDF.type, PROV.Agent))
     graph.add((agent, FOAF.name, Literal(str(name))))
+    graph.add((agent, FOAF.homepage, HOMEPAGE))
     return agent
 
 
@@ -174,6 +178,7 @@ def _contact(graph: Graph, dataset: URIRef, name) -> None:
     graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, Literal(str(name))))
+    graph.add((contact, VCARD.hasURL, HOMEPAGE))
 
 
 def _distribution(graph: Graph, dataset: URIRef, base: str, distribution: Distribution) -> None:

@@ -251,6 +251,10 @@ def test_description_is_one_dataset_with_its_distribution_and_agents(exports):
     assert str(description.value(spatial, RDFS.label)) == "Mali"
     assert description.value(spatial, RDFS.seeAlso) == URIRef(BASE + "place/mali")
     assert description.value(dataset, VOID.sparqlEndpoint) is None  # nothing said it will be served
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert str(description.value(contact, URIRef(VCARD + "hasURL"))) == urls["Homepage"]
+    assert str(description.value(dataset, DCAT.landingPage)) == urls["Homepage"]
 
 
 def test_the_shapes_refuse_what_the_old_description_said(exports):
