@@ -151,11 +151,11 @@ class _Body:
         self._stream, self._rest = stream, b""
         self.triples = 0
         self._description = b"\n<" + str(dataset_iri()).encode()
-        # Namespaces not seen yet; once found, one is no longer looked for.
-        self._vocabularies = sorted(set(VOCABULARIES.values()))
-        self._prefixes = {**prefixes(), **_EXTRA_PREFIXES}
-        self.vocabularies: set[str] = set()
-        self.prefixes: dict[str, str] = {}
+        # Namespaces (of vocabularies or prefixes) not seen yet, each looked for once per batch
+        # until found: the scans for those a graph never uses are most of this pass's work.
+        self._known = {**prefixes(), **_EXTRA_PREFIXES}
+        self._unseen = {iri: b"<" + iri.encode() for iri in {*VOCABULARIES.values(), *self._known.values()}}
+        self._seen: set[str] = set()
 
     def write(self, chunk) -> int:
         chunk = bytes(chunk)
@@ -176,14 +176,21 @@ class _Body:
         if lines.startswith(self._description[1:]) or self._description in lines:
             lines = b"".join(line for line in lines.splitlines(keepends=True) if not is_description(line))
         self.triples += lines.count(b"\n")
-        found = [iri for iri in self._vocabularies if b"<" + iri.encode() in lines]
-        self.vocabularies.update(found)
-        self._vocabularies = [iri for iri in self._vocabularies if iri not in found]
-        for prefix, iri in list(self._prefixes.items()):
-            if b"<" + iri.encode() in lines:
-                del self._prefixes[prefix]
-                self.prefixes[prefix] = iri
+        found = [iri for iri, marker in self._unseen.items() if marker in lines]
+        for iri in found:
+            del self._unseen[iri]
+        self._seen.update(found)
         self._stream.writelines(retyped(lines))
+
+    @property
+    def vocabularies(self) -> set[str]:
+        """The namespaces of graph.dataset.VOCABULARIES the lines use."""
+        return {iri for iri in VOCABULARIES.values() if iri in self._seen}
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes Turtle, TriG and RDF/XML output declares for the lines (cf. export_prefixes)."""
+        return {p: iri for p, iri in sorted(self._known.items()) if iri in self._seen}
 
 
 def export_prefixes(data: bytes) -> dict[str, str]:
