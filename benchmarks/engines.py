@@ -20,31 +20,23 @@ process of its own); ``section`` writes their part of RESULTS.md. Both can also 
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for folder in (ROOT, ROOT / "tests"):
+for folder in (ROOT, ROOT / "tests", ROOT / "benchmarks"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-WARM_RUNS = 3
 
 
 def _timed(work, warm_limit: float) -> dict:
-    started = time.perf_counter()
-    rows = work()
-    cold = time.perf_counter() - started
-    warm = []
-    if cold < warm_limit:
-        for _ in range(WARM_RUNS):
-            started = time.perf_counter()
-            work()
-            warm.append(time.perf_counter() - started)
-    return {"cold": cold, "warm": statistics.median(warm) if warm else None, "rows": rows}
+    # The same protocol as every other engine of run.py: one cold run, then warm ones.
+    from run import _time_runs
+
+    return _time_runs(work, warm_limit)
 
 
 # ---------------------------------------------------------------------------
