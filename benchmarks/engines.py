@@ -44,21 +44,24 @@ def _timed(work, warm_limit: float) -> dict:
 # ---------------------------------------------------------------------------
 
 def phase_virtuoso(spec: dict) -> dict:
-    """Bulk-load ``spec["path"]`` (N-Triples) and the ontology into a new Virtuoso, then every
-    named query through ``--endpoint``'s code path; ``{"load_seconds", "queries": {...}}``."""
+    """Bulk-load ``spec["path"]`` (N-Triples) with the ontology and the seed graph (as every
+    other engine of run.py starts: the synthetic events use the seeds' actors and regions) into
+    a new Virtuoso, then every named query through ``--endpoint``'s code path;
+    ``{"load_seconds", "queries": {...}}``."""
     from graph.errors import MalikgError
     from graph.queries import list_queries, run_query
     from graph.sparql import format_result
-    from graph.store import RemoteStore, ontology_quads
+    from graph.store import RemoteStore
+    from run import _initial_quads
     from servers import Virtuoso
 
     path = Path(spec["path"]).resolve()
     timeout = float(spec.get("query_timeout", 60))
     with tempfile.TemporaryDirectory(prefix="malikg-virtuoso-", dir=spec.get("scratch")) as scratch:
         scratch = Path(scratch)
-        ontology = scratch / "data" / "ontology.nq"
+        ontology = scratch / "data" / "ontology-and-seeds.nq"
         ontology.parent.mkdir()
-        ontology.write_bytes(ontology_quads())
+        ontology.write_bytes(_initial_quads())
         with Virtuoso(scratch / "db", data_dirs=[path.parent, ontology.parent],
                       query_timeout=int(timeout)) as virtuoso:
             load = virtuoso.bulk_load(path) + virtuoso.bulk_load(ontology)
