@@ -230,13 +230,25 @@ def description_lines(graph: Graph) -> bytes:
 def _ontology_metadata(folder: str) -> dict:
     graph = Graph()
     for path in sorted(Path(folder).glob("*.ttl")):
-        graph.parse(path, format="turtle")
+        read_turtle(path, graph)
     heads = sorted(set(graph.subjects(RDF.type, OWL.Ontology)) | {ONTOLOGY})
     dates = sorted({date for head in heads for p in (DCTERMS.created, DCTERMS.modified)
                     for date in graph.objects(head, p)}, key=str)
     created = next(iter(sorted(graph.objects(ONTOLOGY, DCTERMS.created), key=str)), None)
     creators = sorted(set(graph.objects(ONTOLOGY, DCTERMS.creator)), key=str)
     return {"dates": dates, "created": created, "creators": creators}
+
+
+def read_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """``path`` (Turtle) added to ``graph`` (default: a new one). pyoxigraph parses it and rdflib
+    reads the N-Triples: several times faster than rdflib's own Turtle parser, which dominated
+    a small export."""
+    import pyoxigraph as ox
+
+    graph = Graph() if graph is None else graph
+    triples = ox.serialize((quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)),
+                           format=ox.RdfFormat.N_TRIPLES)
+    return graph.parse(data=triples, format="nt")
 
 
 def _sources(store) -> list[tuple[str, str | None]]:

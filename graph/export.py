@@ -26,7 +26,7 @@ from rdflib.namespace import SH, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 from .dataset import (DCAT, VCARD, VOCABULARIES, VOID, Distribution, dataset_iri, describe, description_lines,
-                      is_description)
+                      is_description, read_turtle)
 from .errors import MalikgError
 from .files import atomic_output
 from .resources import ontology_dir
@@ -271,7 +271,7 @@ _INTEGER_SUBTYPES = {
 def declared_datatypes(folder: str | None = None) -> tuple[tuple[str, str], ...]:
     """``(predicate, datatype)`` for each predicate the SHACL shapes require to be one integer subtype."""
     shapes = Path(folder or ontology_dir()) / "shapes.ttl"
-    graph = Graph().parse(shapes, format="turtle")
+    graph = read_turtle(shapes)
     found: dict[str, set[str]] = {}
     for shape, path in graph.subject_objects(SH.path):
         for datatype in graph.objects(shape, SH.datatype):
