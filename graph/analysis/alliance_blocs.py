@@ -28,7 +28,7 @@ def _tie(network, u: str, v: str, key: str, d: dict) -> dict:
             "target_label": network.nodes[v]["label"], "id": key, "relation": d["relation"],
             "sign": d["sign"], "status": d.get("status", ""), "start": d["start"], "end": d["end"],
             "date": _tie_date(d), "certainty": d["certainty"], "claimant": d["claimant"],
-            "evidence": d["evidence"], "events": d["events"], "count": d.get("count", 0)}
+            "documents": d.get("documents", []), "evidence": d["evidence"], "events": d["events"], "count": d.get("count", 0)}
 
 
 def signed_simple_graph(network: nx.MultiDiGraph) -> nx.Graph:

@@ -13,30 +13,60 @@ EXPORT_FORMATS = ("graphml", "gexf")
 
 
 def _scalar_copy(network: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
-    """A copy with scalar attributes only (lists joined), dates as GEXF spells where known."""
+    """A copy with scalar attributes only (lists joined) and nothing written for what is not known.
+
+    GEXF gets each tie's dates as spells: one per dated incident of an attack or clash edge,
+    else the tie's own interval.
+    """
     graph = nx.MultiDiGraph()
     for node, data in sorted(network.nodes(data=True)):
-        graph.add_node(node, **{k: _flat(v) for k, v in data.items()})
+        graph.add_node(node, **{k: _flat(v) for k, v in sorted(data.items()) if _known(k, v)})
     for u, v, key, data in sorted(network.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        attributes = {k: _flat(val) for k, val in sorted(data.items())}
+        attributes = {k: _flat(val) for k, val in sorted(data.items()) if _known(k, val)}
         if fmt == "gexf":
             attributes["id"] = key
-            for bound in ("start", "end"):
-                if not attributes.get(bound):
-                    attributes.pop(bound, None)
+            attributes.pop("start", None)
+            attributes.pop("end", None)
+            spells = _spells(data)
+            if spells:
+                attributes["spells"] = spells
         graph.add_edge(u, v, key=key, **attributes)
-    if fmt == "gexf" and any("start" in d or "end" in d for *_, d in graph.edges(data=True)):
-        graph.graph["mode"] = "dynamic"
     return graph
+
+
+def _known(name: str, value) -> bool:
+    """Whether an attribute says something: "" and empty lists are unknowns, and ACLED has no
+    inter code 0 (it is what an actor without one is given in the network)."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(item not in (None, "") for item in value)
+    return not (name == "inter_code" and value == 0)
+
+
+def _spells(data: dict) -> list[tuple[str | None, str | None]]:
+    if data.get("dates") and len(data["dates"]) == len(data.get("date_ends", ())):
+        incidents = [(start or None, end or None) for start, end in zip(data["dates"], data["date_ends"])]
+    else:
+        incidents = [(data.get("start") or None, data.get("end") or None)]
+    return sorted((s for s in incidents if s != (None, None)), key=lambda s: (s[0] or "", s[1] or ""))
 
 
 def _flat(value):
     if isinstance(value, (list, tuple)):
         # Quotes can hold commas and semicolons; " | " does not occur in the source text.
         return " | ".join(str(v) for v in value)
-    if isinstance(value, bool) or value is None:
-        return str(value).lower() if value is not None else ""
     return value
+
+
+class _GEXFWriter(nx.readwrite.gexf.GEXFWriter):
+    """networkx's writer, without the ``networkx_key`` attribute it adds to every edge of a
+    multigraph: the edge id already is the key."""
+
+    def add_attributes(self, node_or_edge, xml_obj, data, default):
+        if node_or_edge == "edge":
+            data = {k: v for k, v in data.items() if k != "key"}
+        return super().add_attributes(node_or_edge, xml_obj, data, default)
 
 
 def network_bytes(network: nx.MultiDiGraph, fmt: str) -> bytes:
@@ -48,7 +78,7 @@ def network_bytes(network: nx.MultiDiGraph, fmt: str) -> bytes:
     if fmt == "graphml":
         nx.write_graphml(graph, buffer, encoding="utf-8", named_key_ids=True)
     else:
-        writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+        writer = _GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
         # The writer stamps today's date into <meta>; same input must give the same bytes.
         for meta in writer.xml.iter("meta"):
             meta.attrib.pop("lastmodifieddate", None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import networkx as nx
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ from ..namespaces import MK, SEM, base_iri
 from .dates import _XSD_DATE, _bounds, _day, _precision
 from .network_queries import (
     _ACT_PATTERNS, _ACTIVITY, _ACTORS, _ACTS, _CLAIM_EVENTS, _CLAIM_FACTS, _CLAIM_QUOTES, _CLAIMS_IN_REGION,
-    _DATED, _EVENT_EVIDENCE, _EVENT_ROLES, _LISTING, _OTHER_ACTS, _PAIR_INCIDENTS, _PLACES, _PUBLISHERS,
+    _DATED, _EVENT_EVIDENCE, _EVENT_ROLES, _LISTING, _OTHER_ACTS, _PAIR_INCIDENTS, _PAIR_SAMPLES, _PLACES, _DOCUMENTS,
     _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _VICTIMS, EVIDENCE_BUDGET, EVIDENCE_LIMIT, _Reader, _rows,
 )
 from .vocabulary import (
@@ -77,14 +78,13 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     for name, query in (("actors", _ACTORS), ("claims", _CLAIM_FACTS), ("claim events", _CLAIM_EVENTS),
                         ("claim quotes", _CLAIM_QUOTES), ("relations", _RELATION_FACTS),
                         ("relation quotes", _RELATION_QUOTES), ("relation types", _RELATION_TYPES),
-                        ("publishers", _PUBLISHERS)):
+                        ("documents", _DOCUMENTS)):
         rows[name] = reader.rows(query)
     rows["in region"] = reader.rows(_CLAIMS_IN_REGION) if region_iri else []
     actors = _actors(rows["actors"])
     labels = {slug: data["label"] for slug, data in actors.items()}
-    publishers = {_slug(row["document"]): labels.get(_slug(row["publisher"]), _slug(row["publisher"]))
-                  for row in rows["publishers"]}
-    edges = _acts(store, reader, rows, publishers, events)
+    documents = Documents(rows["documents"], labels)
+    edges = _acts(store, reader, rows, documents, events)
 
     focus = find_actor(actors, actor) if actor is not None else None
     graph = nx.MultiDiGraph()
@@ -97,9 +97,9 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
         if _slug(row["actor"]) in graph:
             graph.nodes[_slug(row["actor"])]["victims"] = int(float(row["victims"]))
 
-    edges += _relations(rows, labels)
+    edges += _relations(rows, labels, documents)
     in_region = {row["claim"] for row in rows["in region"]} if region_iri else None
-    edges += _retaliations(rows, labels, in_region)
+    edges += _retaliations(rows, labels, documents, in_region)
     involved: set[str] = set()
     # Rows come in whatever order the backend likes: sorted, equal stores give equal graphs.
     for source, target, key, attributes in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
@@ -164,7 +164,33 @@ def _find_place(store, name: str) -> str:
     return sorted(found)[0]
 
 
-def _acts(store, reader: _Reader, rows: dict[str, list[dict]], publishers: dict[str, str],
+class Documents:
+    """The source documents of a store: who published each, and how a reader can tell them apart."""
+
+    def __init__(self, rows: list[dict], labels: dict[str, str]):
+        found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            for name in ("publisher", "title", "issued"):
+                if row[name]:
+                    found[_slug(row["document"])][name].append(row[name])
+        self._publisher = {slug: _named(sorted(facts["publisher"])[0], labels)
+                           for slug, facts in found.items() if facts["publisher"]}
+        self._citation = {}
+        for slug, facts in found.items():
+            title = sorted(facts["title"])[0] if facts["title"] else slug
+            issued = sorted(facts["issued"])[0] if facts["issued"] else ""
+            self._citation[slug] = f"{title} ({issued})" if issued else title
+
+    def publishers(self, documents: Iterable[str]) -> str:
+        """The publishers of these documents (slugs), joined: who says so."""
+        return ", ".join(sorted({self._publisher.get(d, d) for d in documents}))
+
+    def citations(self, documents: Iterable[str]) -> list[str]:
+        """Each document's title and date ("World Report 2025: Mali (2025-01)"): which text says so."""
+        return sorted({self._citation.get(d, d) for d in documents})
+
+
+def _acts(store, reader: _Reader, rows: dict[str, list[dict]], documents: Documents,
           listed: bool) -> list[tuple]:
     """Attack (perpetrator → target) and clash (side-a → side-b) edges, one per actor pair."""
     pairs: dict = {}
@@ -180,20 +206,22 @@ def _acts(store, reader: _Reader, rows: dict[str, list[dict]], publishers: dict[
                 if _slug(iri) not in skip:
                     dated[_slug(iri)] = (start, end)
             figures = {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
-                       "sample": _slug(row["sample"])}
+                       "sample": ""}
             if skip and not listed:
                 figures = _pair_incidents(reader, pattern, source, target)
             elif skip:
                 figures["count"] = len(dated)
             if figures["count"]:
                 pairs[(kind, source, target)] = (figures, dated)
+        if not listed:
+            _pick_samples(reader, kind, pattern, pairs)
     # Quotes, precision and source of each pair's earliest incidents: up to EVIDENCE_LIMIT, fewer
     # when there are many pairs, so that no more than EVIDENCE_BUDGET incidents are read.
     limit = max(1, min(EVIDENCE_LIMIT, EVIDENCE_BUDGET // max(1, len(pairs))))
     sampled = {pair: (sorted(dated, key=lambda e: (dated[e][0] or "9999", e))[:limit] if dated
                       else [figures["sample"]])
                for pair, (figures, dated) in pairs.items()}
-    quotes, documents, precisions, roles = _event_details(store, sorted({e for s in sampled.values() for e in s}))
+    quotes, sources, precisions, roles = _event_details(store, sorted({e for s in sampled.values() for e in s}))
     edges = []
     for pair in sorted(pairs):
         kind, source, target = pair
@@ -215,13 +243,32 @@ def _acts(store, reader: _Reader, rows: dict[str, list[dict]], publishers: dict[
             relation=kind, sign=-1, start=first, end=last,
             date_precision=_precision((p for e in sample for p in precisions.get(e, ())), spans, first),
             certainty=_strongest(c for e in sample for a, r, c in roles.get(e, ()) if a == source and r in acting),
-            claimant=", ".join(sorted({publishers.get(d, d) for e in sample for d in documents.get(e, ())})),
+            claimant=documents.publishers(d for e in sample for d in sources.get(e, ())),
+            documents=documents.citations(d for e in sample for d in sources.get(e, ())),
             evidence=sorted({q for e in sample for q in quotes.get(e, ())}),
             evidence_complete=len(sample) == count, events=events,
             label=f"{what} ({count} incident{'s' if count != 1 else ''}{span})",
             count=count, dates=[dated[e][0] for e in events], date_ends=[dated[e][1] for e in events],
             first_date=first, last_date=last, status="", qualifier="", symmetric=kind == "clashes")))
     return edges
+
+
+def _pick_samples(reader: _Reader, kind: str, pattern: str, pairs: dict) -> None:
+    """The incident each pair of ``kind`` without an event list quotes: the first (by IRI) of its
+    first day, else of all its incidents."""
+    base, date = f"{base_iri()}actor/", ox.NamedNode(_XSD_DATE)
+    wanted = sorted((source, target) for (k, source, target), (figures, _) in pairs.items()
+                    if k == kind and not figures["sample"] and figures["first"])
+    for start in range(0, len(wanted), 2000):
+        values = " ".join(
+            f"({ox.NamedNode(base + source)} {ox.NamedNode(base + target)} "
+            f"{ox.Literal(pairs[(kind, source, target)][0]['first'], datatype=date)})"
+            for source, target in wanted[start:start + 2000])
+        for row in reader.rows(_PAIR_SAMPLES, pattern=pattern, pairs=values):
+            pairs[(kind, _slug(row["from"]), _slug(row["to"]))][0]["sample"] = _slug(row["sample"])
+    for (k, source, target), (figures, _) in pairs.items():
+        if k == kind and not figures["sample"]:
+            figures["sample"] = _pair_incidents(reader, pattern, source, target)["sample"]
 
 
 def _pair_incidents(reader: _Reader, pattern: str, source: str, target: str) -> dict:
@@ -232,9 +279,10 @@ def _pair_incidents(reader: _Reader, pattern: str, source: str, target: str) -> 
 
 
 def _event_details(store, events: list[str]) -> tuple[dict, dict, dict, dict]:
-    """Quotes, source documents, date precisions and (actor, role, certainty) participations of
-    the given events (slugs), by event."""
+    """Quotes, source documents (slugs), date precisions and (actor, role, certainty)
+    participations of the given events (slugs), by event."""
     quotes, documents, precisions, roles = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
+    accounts = defaultdict(set)
     base = base_iri()
     for start in range(0, len(events), 5000):
         values = " ".join(str(ox.NamedNode(f"{base}event/{slug}")) for slug in events[start:start + 5000])
@@ -248,8 +296,11 @@ def _event_details(store, events: list[str]) -> tuple[dict, dict, dict, dict]:
                 quotes[event].add(row["quote"])
             if row["document"] is not None:
                 documents[event].add(_slug(row["document"]))
+            if row["account"] is not None:
+                accounts[event].add(_slug(row["account"]))
             if row["precision"] is not None:
                 precisions[event].add(row["precision"])
+    documents.update(accounts)
     return quotes, documents, precisions, roles
 
 
@@ -276,16 +327,28 @@ def _quotes(rows: list[dict], subject: str) -> dict[str, list[str]]:
     return {key: sorted(values) for key, values in found.items()}
 
 
+def _told_in(facts: dict[str, dict[str, list[str]]], quote_rows: list[dict], subject: str) -> dict[str, list[str]]:
+    """The documents (slugs) each relation or claim is told in: its mk:accordingTo, else its quotes' sources."""
+    quoted = defaultdict(set)
+    for row in quote_rows:
+        if row["document"]:
+            quoted[row[subject]].add(_slug(row["document"]))
+    return {iri: [_slug(d) for d in f.get(str(MK.accordingTo), [])] or sorted(quoted.get(iri, ()))
+            for iri, f in facts.items()}
+
+
 def _named(value: str, labels: dict[str, str]) -> str:
     return labels.get(_slug(value), _slug(value)) if value else ""
 
 
-def _relations(rows: dict[str, list[dict]], labels: dict[str, str]) -> list[tuple]:
+def _relations(rows: dict[str, list[dict]], labels: dict[str, str], documents: Documents) -> list[tuple]:
     types = {row["type"]: (int(row["sign"]), row["symmetric"] in ("true", "1")) for row in rows["relation types"]}
     quotes = _quotes(rows["relation quotes"], "relation")
+    relations = _facts(rows["relations"], "relation")
+    told = _told_in(relations, rows["relation quotes"], "relation")
     actor_base = f"{base_iri()}actor/"
     edges = []
-    for iri, facts in _facts(rows["relations"], "relation").items():
+    for iri, facts in relations.items():
         source, target, kind = _one(facts, MK.source), _one(facts, MK.relatedTo), _one(facts, MK.relationType)
         # Places (protection, territory, population) have no node in the actor network.
         if not (source and kind and target.startswith(actor_base)):
@@ -302,21 +365,24 @@ def _relations(rows: dict[str, list[dict]], labels: dict[str, str]) -> list[tupl
         edges.append((_slug(source), _slug(target), f"relation:{slug}", dict(
             relation=kind, sign=sign, start=start, end=end, date_precision=precision,
             certainty=_concept(_one(facts, MK.certainty)), claimant=_named(_one(facts, MK.claimant), labels),
-            evidence=quotes.get(iri, []), events=[],
+            documents=documents.citations(told.get(iri, ())), evidence=quotes.get(iri, []), events=[],
             label=kind.replace("-", " ") + ("" if status == "current" else f" ({status})"),
             status=status, qualifier=_one(facts, MK.qualifierText), relation_id=slug, symmetric=symmetric)))
     return edges
 
 
-def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], in_region: set[str] | None) -> list[tuple]:
+def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents: Documents,
+                  in_region: set[str] | None) -> list[tuple]:
     quotes = _quotes(rows["claim quotes"], "claim")
+    claims = _facts(rows["claims"], "claim")
+    told = _told_in(claims, rows["claim quotes"], "claim")
     about: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     for row in rows["claim events"]:
         about[row["claim"]][_slug(row["event"])][row["p"]] = row["o"]
     begin, finish, precision_of = (str(SEM.hasEarliestBeginTimeStamp), str(SEM.hasLatestEndTimeStamp),
                                    str(MK.datePrecision))
     edges = []
-    for iri, facts in _facts(rows["claims"], "claim").items():
+    for iri, facts in claims.items():
         actor, against = _one(facts, MK.claimedActor), _one(facts, MK.retaliatedAgainst)
         if not actor or not against or (in_region is not None and iri not in in_region):
             continue
@@ -334,7 +400,7 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], in_region
             date_precision=_precision((known.get(e, {}).get(precision_of, "") for e in events),
                                       set(dated.values()), first),
             certainty=_concept(_one(facts, MK.certainty)), claimant=_named(_one(facts, MK.claimant), labels),
-            evidence=quotes.get(iri, []), events=events,
+            documents=documents.citations(told.get(iri, ())), evidence=quotes.get(iri, []), events=events,
             label="retaliation" + (f" ({accusation.replace('-', ' ')})" if accusation else ""),
             status="", qualifier="", claim=slug, accusation=accusation,
             reason=_one(facts, MK.accusationText) or _one(facts, MK.claimText),

@@ -65,17 +65,27 @@ _ACT_PATTERNS = {
 }
 
 # One row per actor pair, however many events. With the event list, each event is written
-# "IRI|first day|last day"; without it, one incident stands for the pair (SAMPLE: free, where
-# MIN(STR(?event)) cost a third more; the store's own order makes it the same on every run).
+# "IRI|first day|last day"; without it, the pair's incident to quote is looked up afterwards
+# among those of its first day (_PAIR_SAMPLES): SAMPLE(?event) was free but answered with
+# another incident from run to run, and MIN(STR(?event)) over every event cost a third more.
 _ACTS = """
-SELECT ?from ?to (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last)
-       (SAMPLE(?event) AS ?sample) %(listing)s
+SELECT ?from ?to (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last) %(listing)s
 WHERE {
   %(pattern)s
   FILTER(?from != ?to)
   """ + _DATES + """
   %(filters)s
   %(dated)s
+} GROUP BY ?from ?to
+"""
+_PAIR_SAMPLES = """
+SELECT ?from ?to (MIN(STR(?event)) AS ?sample) WHERE {
+  VALUES (?from ?to ?start) { %(pairs)s }
+  ?event sem:hasEarliestBeginTimeStamp ?start .
+  %(pattern)s
+  ?event a mk:Incident .
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
+  %(filters)s
 } GROUP BY ?from ?to
 """
 _LISTING = '(GROUP_CONCAT(?dated; separator=" ") AS ?events)'
@@ -104,10 +114,13 @@ WHERE {
 }
 """
 
+# An account names its document with mk:accordingTo; accounts coded before that property
+# existed reach it only through their evidence's oa:hasSource, so both are read.
 _EVENT_EVIDENCE = """
-SELECT ?event ?quote ?document ?precision WHERE {
+SELECT ?event ?quote ?document ?account ?precision WHERE {
   VALUES ?event { %(events)s }
   OPTIONAL { ?event mk:datePrecision ?precision }
+  OPTIONAL { ?event mk:accordingTo ?account }
   OPTIONAL { ?event prov:wasDerivedFrom ?evidence . ?evidence oa:hasSelector ?selector .
              ?selector oa:exact ?quote . OPTIONAL { ?evidence oa:hasSource ?document } }
 }
@@ -122,15 +135,23 @@ SELECT ?event ?actor ?roleType ?certainty WHERE {
 }
 """
 
-_PUBLISHERS = "SELECT ?document ?publisher WHERE { ?document a mk:SourceDocument ; dcterms:publisher ?publisher }"
+_DOCUMENTS = """
+SELECT ?document ?publisher ?title ?issued WHERE {
+  ?document a mk:SourceDocument .
+  OPTIONAL { ?document dcterms:publisher ?publisher }
+  OPTIONAL { ?document dcterms:title ?title }
+  OPTIONAL { ?document dcterms:issued ?issued }
+}
+"""
 
 # Relations and claims are read as plain (subject, property, value) rows and put together in
 # Python: an aggregate with a dozen OPTIONALs made pyoxigraph scan whole properties.
 _RELATION_FACTS = "SELECT ?relation ?p ?o WHERE { ?relation a mk:Relation ; ?p ?o }"
 _RELATION_QUOTES = """
-SELECT ?relation ?quote WHERE {
+SELECT ?relation ?quote ?document WHERE {
   ?relation a mk:Relation ; prov:wasDerivedFrom ?evidence .
   ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote .
+  OPTIONAL { ?evidence oa:hasSource ?document }
 }
 """
 _RELATION_TYPES = """
@@ -145,9 +166,10 @@ SELECT ?claim ?event ?p ?o WHERE {
 }
 """
 _CLAIM_QUOTES = """
-SELECT ?claim ?quote WHERE {
+SELECT ?claim ?quote ?document WHERE {
   ?claim mk:motive mkv:retaliation ; prov:wasDerivedFrom ?evidence .
   ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote .
+  OPTIONAL { ?evidence oa:hasSource ?document }
 }
 """
 _CLAIMS_IN_REGION = """

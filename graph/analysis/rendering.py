@@ -2,6 +2,33 @@
 from __future__ import annotations
 
 import json
+import unicodedata
+
+# Control characters (C0, DEL, C1), format characters such as bidirectional overrides, and line
+# or paragraph separators: printed raw, a label could move the cursor, recolour or rewrite the
+# terminal, or hide text. They are shown as escapes instead.
+_UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control and format characters shown as escapes (``\\x1b``)."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in _UNPRINTABLE else c for c in text)
+
+
+def _lines(lines: list[str]) -> str:
+    return "\n".join(printable(line) for line in lines)
+
+
+def _told(item: dict) -> str:
+    """", in World Report 2025: Mali (2025-01)": which documents say so."""
+    return f", in {'; '.join(item['documents'])}" if item.get("documents") else ""
 
 
 def render_chains(found: list[list[dict]]) -> str:
@@ -21,17 +48,18 @@ def render_chains(found: list[list[dict]]) -> str:
             if step["reason"]:
                 lines.append(f"     stated reason: {step['reason']}")
             lines.append(f"     according to {step['claimant'] or 'the source'}"
-                         + (f" ({step['certainty']})" if step["certainty"] else ""))
+                         + (f" ({step['certainty']})" if step["certainty"] else "") + _told(step))
             for quote in step["evidence"][:3]:
                 lines.append(f"     “{quote}”")
             if len(step["evidence"]) > 3:
                 lines.append(f"     … and {len(step['evidence']) - 3} more quotes")
         closure = chain[-1]["closes_cycle"]
         if closure:
-            who = f" (according to {closure['claimant']}, {closure['certainty']})" if closure["claimant"] else ""
+            who = (f" (according to {closure['claimant']}, {closure['certainty']}{_told(closure)})"
+                   if closure["claimant"] else "")
             lines.append(f"  ↺ closes the cycle: {closure['text']}{who}")
         lines.append("")
-    return "\n".join(lines)
+    return _lines(lines)
 
 
 _CHARGES = {"collaboration": "collaborating", "membership": "being members",
@@ -97,7 +125,7 @@ def render_alliances(report: dict, *, top: int = 10, limit: int = 25) -> str:
     for entry in report["centrality"][:top]:
         lines.append(f"  {entry['label']}: {entry['ties']} ties, degree {entry['degree']:.2f}, "
                      f"betweenness {entry['betweenness']:.2f}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines) + "\n"
 
 
 def _more(items: list, shown: int, indent: str, what: str) -> list[str]:
@@ -125,6 +153,7 @@ def _tie_sentence(tie: dict) -> str:
         when = f" ({tie['count']} incidents){when}"
     status = f" ({tie['status']})" if tie["status"] not in ("", "current") else ""
     who = f"according to {tie['claimant']}" if tie["claimant"] else "according to the source"
+    who += f" in {'; '.join(tie['documents'])}" if tie.get("documents") else ""
     quote = f": “{tie['evidence'][0]}”" if tie["evidence"] else ""
     phrase = PHRASES.get(tie["relation"], tie["relation"].replace("-", " "))
     if status and phrase.startswith("is "):
@@ -134,5 +163,15 @@ def _tie_sentence(tie: dict) -> str:
 
 
 def to_json(value) -> str:
-    """Chains or an alliance report as stable, pretty JSON."""
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """Chains or an alliance report as stable, pretty JSON (control and format characters as \\u escapes)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+        return text
+    # json escapes C0 controls itself; C1 controls, bidi overrides and separators it leaves raw.
+    return "".join("".join(f"\\u{unit:04x}" for unit in _utf16(c))
+                   if c != "\n" and unicodedata.category(c) in _UNPRINTABLE else c for c in text)
+
+
+def _utf16(character: str) -> list[int]:
+    data = character.encode("utf-16-be")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]

@@ -8,8 +8,8 @@ import networkx as nx
 
 from ..errors import MalikgError
 from .dates import _date_text, _precision, _tie_date
-from .network import _event_details, _named, find_actor
-from .network_queries import _PUBLISHERS, _rows
+from .network import Documents, _event_details, find_actor
+from .network_queries import _DOCUMENTS, _rows
 from .vocabulary import _ACTING_ROLES, ACCUSATIONS, BELONGING, HOSTILE, _slug, _strongest
 
 
@@ -30,6 +30,7 @@ def _associations(network: nx.MultiDiGraph, kinds: frozenset[str]) -> dict[tuple
     for u, v, key, d in network.edges(keys=True, data=True):
         if d["relation"] in kinds and d.get("status", "current") == "current":
             tie = {"source": u, "target": v, "relation": d["relation"], "claimant": d["claimant"],
+                   "documents": d.get("documents", []),
                    "certainty": d["certainty"], "qualifier": d.get("qualifier", ""),
                    "evidence": d["evidence"], "key": key}
             found[(u, v)].append(tie)
@@ -111,7 +112,7 @@ def _act_step(network, edge: tuple[str, str, str], event: str, start: str, end: 
         "start": start, "end": end or start, "date_precision": d["date_precision"] if d["count"] == 1 else "",
         "date": _date_text(start, end or start),
         # Refined from the store by chains(store=...); the actor pair's own figures otherwise.
-        "claimant": d["claimant"], "certainty": d["certainty"],
+        "claimant": d["claimant"], "documents": d.get("documents", []), "certainty": d["certainty"],
         "evidence": d["evidence"] if d["count"] == 1 else [],
         "events": [event], "responds_to": [], "reason": "", "accusation": "", "accuser": "",
         "accused": "", "accused_label": "", "accused_of_link_to": "", "accused_of_link_to_label": "",
@@ -126,7 +127,8 @@ def _stance_step(network, u: str, v: str, key: str) -> dict:
         "target": v, "target_label": network.nodes[v]["label"],
         "start": d["start"], "end": d["end"], "date_precision": d["date_precision"],
         "date": _tie_date(d) if d["start"] or d["end"] else "undated",
-        "claimant": d["claimant"], "certainty": d["certainty"], "evidence": d["evidence"],
+        "claimant": d["claimant"], "documents": d.get("documents", []), "certainty": d["certainty"],
+        "evidence": d["evidence"],
         "events": [], "responds_to": [], "reason": "", "accusation": "", "accuser": "",
         "accused": "", "accused_label": "", "accused_of_link_to": "", "accused_of_link_to_label": "",
     }
@@ -140,7 +142,8 @@ def _retaliation_step(network, u: str, v: str, key: str) -> dict:
         "target": v, "target_label": network.nodes[v]["label"],
         "start": d["start"], "end": d["end"], "date_precision": d["date_precision"],
         "date": _date_text(d["start"], d["end"]),
-        "claimant": d["claimant"], "certainty": d["certainty"], "evidence": d["evidence"],
+        "claimant": d["claimant"], "documents": d.get("documents", []), "certainty": d["certainty"],
+        "evidence": d["evidence"],
         "events": d["events"], "responds_to": d["responds_to"], "reason": d["reason"],
         "accusation": d["accusation"], "accuser": d["accuser"],
         "accused": d["accused"], "accused_of_link_to": d["accused_of_link_to"],
@@ -281,12 +284,13 @@ def _closure(network, chain: list[dict], ties) -> dict | None:
     first, last = chain[0], chain[-1]
     if last["target"] == first["actor"]:
         return {"relation": "same-party", "text": f"the last target, {last['target_label']}, is the first actor",
-                "claimant": "", "certainty": "", "evidence": []}
+                "claimant": "", "documents": [], "certainty": "", "evidence": []}
     options = sorted(ties.get((last["target"], first["actor"]), []), key=lambda t: t["key"])
     if not options:
         return None
     tie = options[0]
     return {"relation": tie["relation"], "text": _tie_text(network, tie), "claimant": tie["claimant"],
+            "documents": tie["documents"],
             "certainty": tie["certainty"], "evidence": tie["evidence"]}
 
 
@@ -356,12 +360,12 @@ def _quote_incidents(store, graph: nx.DiGraph, network) -> None:
     events = sorted({s["events"][0] for s in acts.values()})
     quotes, documents, precisions, roles = _event_details(store, events)
     labels = {n: d["label"] for n, d in network.nodes(data=True)}
-    publishers = {_slug(row["document"]): _named(row["publisher"], labels) for row in _rows(store, _PUBLISHERS)}
+    told = Documents(_rows(store, _DOCUMENTS), labels)
     for step in acts.values():
         event = step["events"][0]
         step["evidence"] = sorted(quotes.get(event, ()))
-        step["claimant"] = ", ".join(sorted({publishers.get(d, d) for d in documents.get(event, ())})) \
-            or step["claimant"]
+        step["claimant"] = told.publishers(documents.get(event, ())) or step["claimant"]
+        step["documents"] = told.citations(documents.get(event, ())) or step["documents"]
         step["date_precision"] = _precision(precisions.get(event, ()), set(), step["start"])
         acting = _ACTING_ROLES[step["relation"]]
         step["certainty"] = _strongest(c for a, r, c in roles.get(event, ()) if a == step["actor"] and r in acting) \
