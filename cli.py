@@ -340,6 +340,32 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
         webbrowser.open(path.resolve().as_uri())
 
 
+@main.command()
+@click.option("-o", "--output", default="timeline.html", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The page to write.")
+@store_options
+def timeline(output, store_dir, endpoint):
+    """Write the events as one timeline page (with a map where coordinates are known) that works offline.
+
+    Each event sits at its date as precisely as the source gives it (a day, a
+    week, part of a month, a month, an interval), in lanes by region or by
+    actor; political and civic-space events have their own band. Each mark links
+    to the event's toll, perpetrators and their certainty, quote and document.
+    Events with coordinates (ACLED imports) are also drawn on a plain map.
+
+    \b
+    Examples:
+      malikg timeline -o timeline.html
+      malikg timeline --store data/mali.oxigraph -o mali-timeline.html
+    """
+    from graph.store import open_store
+    from graph.timeline import write_timeline_page
+
+    with open_store(store_dir, endpoint) as store:
+        path = write_timeline_page(store, output)
+    click.echo(f"wrote {path}")
+
+
 # ---------------------------------------------------------------------------
 # Linked data: export, serve
 # ---------------------------------------------------------------------------

@@ -143,7 +143,12 @@ def network_page(network: nx.MultiDiGraph, *, source: str | None = None,
         "page_js": page_js,
         "csp": _text(_content_security_policy([vis_js, page_js])),
     }
-    template = (_TEMPLATES / "network.html").read_text(encoding="utf-8")
+    return fill_template("network.html", parts)
+
+
+def fill_template(name: str, parts: Mapping[str, str]) -> str:
+    """The page template ``name`` with each ``{{placeholder}}`` replaced by its (already escaped) part."""
+    template = (_TEMPLATES / name).read_text(encoding="utf-8")
     # One pass, so a placeholder-looking string inside the data is never substituted again.
     return re.sub(r"\{\{(\w+)\}\}", lambda match: parts[match[1]], template)
 
