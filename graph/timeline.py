@@ -105,7 +105,7 @@ class Event:
     event_type: str = ""
     places: list[str] = field(default_factory=list)   # slugs while reading, then labels
     region: str = NO_REGION
-    roles: list[tuple[str, str, str]] = field(default_factory=list)   # (actor label, role, certainty)
+    roles: list[tuple[str, str, str, str]] = field(default_factory=list)  # (actor slug, label, role, certainty)
     harms: list[str] = field(default_factory=list)
     killed: int = 0
     quotes: list[str] = field(default_factory=list)
@@ -120,7 +120,7 @@ class Event:
 
     @property
     def actors(self) -> list[str]:
-        return sorted({label for label, _, _ in self.roles})
+        return sorted({label for _, label, _, _ in self.roles})
 
     def when(self) -> str:
         """The date as precisely as the source gives it, and that precision."""
@@ -136,9 +136,13 @@ class Event:
         return f"{self.start or '…'} to {self.end or '…'} ({precision})"
 
 
+def count_events(store) -> int:
+    return int(next(iter(store.query(_COUNT)))[0].value)
+
+
 def read_events(store) -> list[Event]:
     """Every event in ``store`` with its dates, places, region, roles, tolls, quotes and documents."""
-    count = int(next(iter(store.query(_COUNT)))[0].value)
+    count = count_events(store)
     if count > EVENT_LIMIT:
         raise MalikgError(f"the timeline draws at most {EVENT_LIMIT:,} events; this store holds {count:,}")
     actors = {_slug(r["actor"]): r["label"] for r in _rows(store, _ACTORS)}
@@ -173,7 +177,8 @@ def read_events(store) -> list[Event]:
     for row in _rows(store, _ROLES):
         event = events.get(_slug(row["event"]))
         if event is not None:
-            event.roles.append((actors.get(_slug(row["actor"]), _slug(row["actor"])), _local(row["role"]),
+            actor = _slug(row["actor"])
+            event.roles.append((actor, actors.get(actor, actor), _local(row["role"]),
                                 _local(row["certainty"]) if row["certainty"] else "stated"))
     harms: dict[str, dict[str, dict]] = defaultdict(dict)
     for row in _rows(store, _HARMS):
@@ -186,7 +191,7 @@ def read_events(store) -> list[Event]:
             cited[_slug(row["event"])].add(_slug(row["document"]))
     for slug, event in events.items():
         event.places = sorted(set(event.places))
-        event.roles = sorted(set(event.roles), key=lambda r: (_ACTING_ROLES.index(r[1]) if r[1] in _ACTING_ROLES
+        event.roles = sorted(set(event.roles), key=lambda r: (_ACTING_ROLES.index(r[2]) if r[2] in _ACTING_ROLES
                                                               else len(_ACTING_ROLES), r))
         event.harms = [_toll(row) for _, row in sorted(harms.get(slug, {}).items())]
         event.killed = sum(int(row["count"]) for row in harms.get(slug, {}).values()
@@ -511,8 +516,9 @@ def _entries(events: list[Event]) -> str:
             continue
         out.append(f"<h3>{_text(band)} ({len(members)})</h3><ol class=\"entries\">")
         for event in members:
-            acting = [f"{label} ({certainty})" for label, role, certainty in event.roles if role in _ACTING_ROLES]
-            others = [f"{label} ({role.replace('-', ' ')})" for label, role, _ in event.roles if role not in _ACTING_ROLES]
+            acting = [f"{label} ({certainty})" for _, label, role, certainty in event.roles if role in _ACTING_ROLES]
+            others = [f"{label} ({role.replace('-', ' ')})" for _, label, role, _ in event.roles
+                      if role not in _ACTING_ROLES]
             rows = [("When", event.when() + (f" — “{event.date_text}”" if event.date_text else "")),
                     ("Where", ", ".join(event.places) + (f" ({event.region})" if event.region != NO_REGION else "")
                      if event.places else "not stated"),

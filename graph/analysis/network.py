@@ -25,7 +25,7 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
                    events: bool = True) -> nx.MultiDiGraph:
     """The signed, time-stamped actor network, read from ``store`` with a few aggregate SPARQL queries.
 
-    Nodes are actor slugs (``"jnim"``) with ``label``, ``kind``, ``actor_type``, ``inter_code``,
+    Nodes are actor slugs (``"jnim"``) with ``label``, ``aliases``, ``kind``, ``actor_type``, ``inter_code``,
     ``incidents`` (as perpetrator or co-perpetrator) and ``victims`` (killed: best estimate, else
     the low one). Edges are keyed by a stable id (``attack:jnim>civilians``,
     ``clashes:msa-d>isgs``, ``relation:msa-d-hostility-isgs``, ``retaliation:kalala-retaliation``)
@@ -129,6 +129,7 @@ def _actors(rows: list[dict]) -> dict[str, dict]:
             "inter_code": int(row["interCode"]) if row["interCode"] is not None else 0,
             "incidents": 0,
             "victims": 0,
+            "aliases": sorted(set(_split(row["aliases"]))),
             "names": {slug.lower(), label.lower(), *(a.lower() for a in _split(row["aliases"]))},
         }
     return actors
