@@ -41,7 +41,7 @@ _PRECISION_WORDS = {
 }
 _QUALIFIER_WORDS = {
     "exact": "", "at-least": "at least ", "over": "over ", "about": "about ", "up-to": "up to ",
-    "most-conservative": "", "several": "several", "unspecified": "an unspecified number of",
+    "most-conservative": "", "several": "several", "unspecified": "number not given",
 }
 _ACTING_ROLES = ("perpetrator", "co-perpetrator", "side-a", "side-b")
 NO_REGION = "Region not stated"
@@ -364,7 +364,7 @@ def _chart(events: list[Event], grouping: str) -> str:
             rows = _stack(lanes[name], x)
             height = LANE * len(rows)
             body.append(f'<rect class="lane" x="{LABEL_WIDTH}" y="{y}" width="{plot}" height="{height}"/>')
-            body.append(f'<text class="lane-name" x="{LABEL_WIDTH - 8}" y="{y + 15}">{_text(_cut(name, 30))}'
+            body.append(f'<text class="lane-name" x="{LABEL_WIDTH - 8}" y="{y + 15}">{_text(_cut(name, 26))}'
                         f'<title>{_text(name)}</title></text>')
             for row, placed in enumerate(rows):
                 for event in placed:
@@ -501,7 +501,9 @@ def _map(events: list[Event]) -> str:
         band = "political" if event.political else "conflict"
         out.append(f'<a href="#e-{_text(event.id)}" class="mark {band} p-day" data-event="{_text(event.id)}">'
                    f'<circle cx="{x}" cy="{y}" r="{_radius(event)}"/>'
-                   f'<title>{_text(f"{event.label}, {event.when()}, {place} ({lat}, {long})")}</title></a>')
+                   f'<title>{_text(f"{event.label}, {event.when()}, {place} ({lat}, {long})")}</title></a>'
+                   f'<text class="place" x="{round(x + _radius(event) + 3, 1)}" y="{round(y + 4, 1)}">'
+                   f'{_text(_cut(place, 24))}</text>')
     out.append("</svg>")
     return (f'<p class="note">{len(located)} located event(s), at the coordinates the graph gives for each '
             f'event\'s own place; {len(events) - len({p[3].id for p in located})} event(s) have none and are not drawn.</p>'
