@@ -516,8 +516,7 @@ def _add_filter_fields(network: nx.MultiDiGraph, edges: list[dict], events: Mapp
             spans = [(str(attrs.get("start") or ""), str(attrs.get("end") or ""))]
         edge["spans"] = [list(span) for span in spans]
         edge["regions"] = sorted({region for event in _list(attrs.get("events")) if str(event) in events
-                                  for region in events[str(event)].region.split(", ") if region
-                                  and region != "Region not stated"})
+                                  for region in events[str(event)].regions})
 
 
 #: Incidents listed in one actor's panel (the most recent first); the rest are counted.

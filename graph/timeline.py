@@ -105,6 +105,7 @@ class Event:
     event_type: str = ""
     places: list[str] = field(default_factory=list)   # slugs while reading, then labels
     region: str = NO_REGION
+    regions: list[str] = field(default_factory=list)   # every region the event lies within
     roles: list[tuple[str, str, str, str]] = field(default_factory=list)  # (actor slug, label, role, certainty)
     harms: list[str] = field(default_factory=list)
     killed: int = 0
@@ -200,6 +201,7 @@ def read_events(store) -> list[Event]:
         event.documents = documents.citations(told.get(slug) or cited.get(slug, ()))
         regions = sorted({places[p]["region"] for p in event.places if p in places and places[p]["region"]})
         event.region = ", ".join(regions) or NO_REGION
+        event.regions = sorted({r for p in event.places if p in places for r in places[p]["regions"]})
         event.points = sorted({(places[p]["lat"], places[p]["long"], places[p]["label"]) for p in event.places
                                if p in places and places[p]["lat"] is not None})
         event.places = sorted({places[p]["label"] if p in places else p for p in event.places})
@@ -219,23 +221,23 @@ def _places(rows: list[dict]) -> dict[str, dict]:
         if row["lat"] is not None and place["lat"] is None:
             place["lat"], place["long"] = float(row["lat"]), float(row["long"])
     for slug, place in found.items():
-        place["region"] = _region(slug, found)
+        place["regions"] = _regions(slug, found)
+        place["region"] = place["regions"][0] if place["regions"] else ""
     return found
 
 
-def _region(slug: str, places: dict[str, dict]) -> str:
-    """The label of the first region (or claimed region) up the place's mk:within chain."""
-    seen, frontier = set(), [slug]
+def _regions(slug: str, places: dict[str, dict]) -> list[str]:
+    """The labels of the regions (and claimed regions) up the place's mk:within chain, nearest first."""
+    seen, frontier, found = set(), [slug], []
     while frontier:
-        current = sorted(frontier)[0]
-        frontier.remove(current)
+        current = frontier.pop(0)
         if current in seen or current not in places:
             continue
         seen.add(current)
         if places[current]["types"] & {"region", "claimed-region"}:
-            return places[current]["label"]
-        frontier.extend(places[current]["parents"])
-    return ""
+            found.append(places[current]["label"])
+        frontier.extend(sorted(places[current]["parents"]))
+    return found
 
 
 def _toll(row: Mapping) -> str:

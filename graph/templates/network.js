@@ -28,8 +28,13 @@
       ready();
     });
   }
-  // Captions of the groups set apart (actors with no tie), drawn on the canvas under the nodes.
+  // Captions of the groups set apart (actors with no tie), drawn on the canvas under the nodes
+  // while those actors are shown.
+  var filtering = false;
   network.on("beforeDrawing", function (context) {
+    if (filtering) {
+      return;
+    }
     context.save();
     context.font = "600 22px system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif";
     context.fillStyle = "#5c6370";
@@ -273,15 +278,22 @@
       updates.push({ id: edge.id, hidden: !keep });
     });
     edges.update(updates);
-    var actors = 0;
+    var actors = [];
     nodes.update(data.nodes.map(function (node) {
       var keep = !filtered || degree.has(node.id);
-      actors += keep ? 1 : 0;
+      if (keep) {
+        actors.push(node.id);
+      }
       return { id: node.id, hidden: !keep };
     }));
+    var refit = filtering || filtered;
+    filtering = filtered;
+    if (refit && document.body.getAttribute("data-state") === "ready") {
+      network.fit({ nodes: actors, animation: false });
+    }
     document.getElementById("time-window").textContent = days.length ? first + " to " + last : "No dated ties.";
     document.getElementById("filter-status").textContent = filtered
-      ? "Showing " + actors + " actors and " + visible + " of " + data.edges.length + " ties."
+      ? "Showing " + actors.length + " actors and " + visible + " of " + data.edges.length + " ties."
       : "Showing every actor and tie.";
   }
   apply();
