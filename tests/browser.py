@@ -186,6 +186,11 @@ class Page:
                 self.browser._pending_events.remove(event)
                 self._record(event)
 
+    def outside_requests(self) -> list[str]:
+        """Every request the page tried beyond its own file (and data: URLs), so far."""
+        self.drain()
+        return [url for url in self.report.requests if not url.startswith(("file:", "data:"))]
+
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page (promises are awaited)."""
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,

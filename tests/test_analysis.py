@@ -407,3 +407,10 @@ def test_labels_with_terminal_escapes_are_printed_escaped(monkeypatch):
         assert not {"\x1b", "\x07", "\x9b", "\u202e"} & set(text)
     assert "Dozo\\x1b]0;owned\\x07\\x1b[2J\\u202e\\x9b31m retaliated against Fulani" in texts[0]
     assert json.loads(texts[2])["blocs"][0]["members"][1]["label"] == hostile
+
+
+def test_chains_are_the_same_without_the_pairs_quotes(store, found):
+    # The command reads no attack or clash pair's quotes (its steps read their own incident's).
+    light = analysis.signed_network(store, counts=False, quotes=False)
+    assert light.edges["jnim", "civilians", "attack:jnim>civilians"]["evidence"] == []
+    assert analysis.to_json(analysis.chains(light, store=store)) == analysis.to_json(found)

@@ -253,7 +253,7 @@ def test_seed_page_works_offline_in_chromium(browser, store, seed_page):
 
         page.drain()
         assert page.report.console_errors == []
-        assert [url for url in page.report.requests if not url.startswith(("file:", "data:"))] == []
+        assert page.outside_requests() == []
     finally:
         page.close()
 
@@ -476,6 +476,6 @@ def test_filters_by_relation_time_and_region_match_the_command_line(browser, see
         page.screenshot(ARTIFACTS / "actors-segou.png")
         page.drain()
         assert page.report.console_errors == []
-        assert [url for url in page.report.requests if not url.startswith(("file:", "data:"))] == []
+        assert page.outside_requests() == []
     finally:
         page.close()

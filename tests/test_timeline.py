@@ -196,7 +196,7 @@ def test_timeline_renders_offline_and_switches_lanes(browser, page, events):
             events["2024-07-19-dawsahak-camp"].label
         tab.drain()
         assert tab.report.console_errors == []
-        assert [url for url in tab.report.requests if not url.startswith(("file:", "data:"))] == []
+        assert tab.outside_requests() == []
     finally:
         tab.close()
 
@@ -212,6 +212,6 @@ def test_map_renders_offline(browser, acled_page):
         tab.screenshot(ARTIFACTS / "timeline-map.png")
         tab.drain()
         assert tab.report.console_errors == []
-        assert [url for url in tab.report.requests if not url.startswith(("file:", "data:"))] == []
+        assert tab.outside_requests() == []
     finally:
         tab.close()

@@ -22,7 +22,7 @@ from .vocabulary import (
 
 def signed_network(store, *, actor: str | None = None, since: str | None = None, until: str | None = None,
                    region: str | None = None, relation: str = "all", counts: bool = True,
-                   events: bool = True) -> nx.MultiDiGraph:
+                   events: bool = True, quotes: bool = True) -> nx.MultiDiGraph:
     """The signed, time-stamped actor network, read from ``store`` with a few aggregate SPARQL queries.
 
     Nodes are actor slugs (``"jnim"``) with ``label``, ``aliases``, ``kind``, ``actor_type``, ``inter_code``,
@@ -44,9 +44,11 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     slug or label) keeps the incidents within it and the actors involved; ``relation`` is
     ``alliance`` (positive edges), ``hostility`` (negative), ``retaliation`` or ``all``.
 
-    On large stores two parts cost most and can be left out: ``counts=False`` leaves
+    On large stores three parts cost most and can be left out: ``counts=False`` leaves
     ``incidents`` and ``victims`` at 0; ``events=False`` leaves the per-incident lists
-    (``events``, ``dates``, ``date_ends``) of attack and clash edges empty and quotes one incident.
+    (``events``, ``dates``, ``date_ends``) of attack and clash edges empty and quotes one incident;
+    ``quotes=False`` reads no incident's quotes, source or certainty for attack and clash edges
+    (``chains(..., store=...)`` reads those of the incidents its steps name).
     """
     if relation not in RELATION_FILTERS:
         raise MalikgError(f"unknown relation filter {relation!r} (choose from {', '.join(RELATION_FILTERS)})")
@@ -84,7 +86,7 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     actors = _actors(rows["actors"])
     labels = {slug: data["label"] for slug, data in actors.items()}
     documents = Documents(rows["documents"], labels)
-    edges = _acts(store, reader, rows, documents, events)
+    edges = _acts(store, reader, rows, documents, events, quotes)
 
     focus = find_actor(actors, actor) if actor is not None else None
     graph = nx.MultiDiGraph()
@@ -192,7 +194,7 @@ class Documents:
 
 
 def _acts(store, reader: _Reader, rows: dict[str, list[dict]], documents: Documents,
-          listed: bool) -> list[tuple]:
+          listed: bool, quoted: bool = True) -> list[tuple]:
     """Attack (perpetrator → target) and clash (side-a → side-b) edges, one per actor pair."""
     pairs: dict = {}
     for kind, pattern in _ACT_PATTERNS.items():
@@ -222,6 +224,8 @@ def _acts(store, reader: _Reader, rows: dict[str, list[dict]], documents: Docume
     sampled = {pair: (sorted(dated, key=lambda e: (dated[e][0] or "9999", e))[:limit] if dated
                       else [figures["sample"]])
                for pair, (figures, dated) in pairs.items()}
+    if not quoted:
+        sampled = {pair: [] for pair in pairs}
     quotes, sources, precisions, roles = _event_details(store, sorted({e for s in sampled.values() for e in s}))
     edges = []
     for pair in sorted(pairs):
