@@ -379,8 +379,9 @@ def _when(start, end, precision: str = "") -> str:
 _CHAR_WIDTH, _LABEL_WRAP, _LINE_HEIGHT = 10.5, 180, 24
 #: Free space kept around every node and its label: enough for ties to run between them.
 _MARGIN = 34
-#: The longest one overlap-removal pass may run (pairs are compared each round).
-_ROUNDS = 400
+#: How many times at most the overlap removal compares every pair: fewer rounds for large
+#: networks, so that a page of hundreds of actors is still written in seconds.
+_ROUNDS, _PAIR_COMPARISONS = 400, 3_000_000
 
 
 def _place_nodes(network: nx.MultiDiGraph, nodes: list[dict], edges: list[dict]) -> list[dict]:
@@ -438,7 +439,7 @@ def _spring(component: nx.Graph) -> dict[str, list[float]]:
         return {a: [0.0, 0.0], b: [_TIE, 0.0]}
     import numpy as np
 
-    laid = nx.spring_layout(component, seed=LAYOUT_SEED, iterations=500, k=3.0 / math.sqrt(len(component)))
+    laid = nx.spring_layout(component, seed=LAYOUT_SEED, iterations=200, k=3.0 / math.sqrt(len(component)))
     order = sorted(component)
     points = np.array([laid[n] for n in order], dtype=float)
     points -= points.mean(axis=0)
@@ -474,7 +475,8 @@ def _box(node: dict) -> tuple[float, float, float]:
 def _remove_overlaps(positions: dict[str, list[float]], boxes: dict) -> None:
     """Push apart, pair by pair in a fixed order, the nodes whose boxes (shape and label) overlap."""
     order = sorted(positions)
-    for _ in range(_ROUNDS):
+    pairs = max(1, len(order) * (len(order) - 1) // 2)
+    for _ in range(max(5, min(_ROUNDS, _PAIR_COMPARISONS // pairs))):
         moved = False
         for i, a in enumerate(order):
             for b in order[i + 1:]:
@@ -529,14 +531,17 @@ def _panels(network: nx.MultiDiGraph, events: Mapping, listed: bool) -> list[lis
     for event in events.values():
         for slug, _, role, certainty in event.roles:
             incidents[slug].append((event, role, certainty))
+    touching: dict = defaultdict(list)
+    for source, target, key, data in _sorted_edges(network):
+        touching[source].append((source, target, key, data))
+        if target != source:
+            touching[target].append((source, target, key, data))
     panels = []
     for node in sorted(network.nodes, key=str):
         attrs = network.nodes[node]
         mine = sorted(incidents.get(str(node), []), key=lambda item: (item[0].start or "", item[0].id), reverse=True)
         ties = []
-        for source, target, key, data in _sorted_edges(network):
-            if node not in (source, target):
-                continue
+        for source, target, key, data in touching.get(node, []):
             other = target if source == node else source
             arrow = "↔" if data.get("symmetric") else ("→" if source == node else "←")
             ties.append({
