@@ -215,3 +215,19 @@ def test_map_renders_offline(browser, acled_page):
         assert tab.outside_requests() == []
     finally:
         tab.close()
+
+
+def test_timeline_reads_an_on_disk_store(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["synth", "-n", "40", "-o", str(tmp_path / "s.nt")]).exit_code == 0
+    loaded = runner.invoke(main, ["load", str(tmp_path / "s.nt"), "--store", str(tmp_path / "store")])
+    assert loaded.exit_code == 0, loaded.output + loaded.stderr
+    result = runner.invoke(main, ["timeline", "--store", str(tmp_path / "store"), "-o", str(tmp_path / "t.html")])
+    assert result.exit_code == 0, result.output + result.stderr
+    text = (tmp_path / "t.html").read_text(encoding="utf-8")
+    with open_store(tmp_path / "store") as store:
+        events = read_events(store)
+    # The bundled seeds' events and the 40 synthetic ones, each with an entry.
+    assert len(events) == 55 + 40
+    assert len(re.findall(r'<li id="e-', text)) == len(events)
+    assert text.count('<li id="e-syn-') == 40
