@@ -279,7 +279,9 @@ def alliances(fmt, store_dir, endpoint):
 def export_network(fmt, output, actor, since, until, region, relation, store_dir, endpoint):
     """Write the signed actor network for Gephi: GraphML, or GEXF with dates as time spells.
 
-    List attributes (evidence quotes, event slugs) are joined with " | ".
+    GEXF gives a spell per dated incident of a tie. List attributes (evidence
+    quotes, event slugs, documents) are joined with " | "; what the sources do
+    not give is left out, not written as 0 or "".
 
     \b
     Examples:
@@ -317,9 +319,12 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
 
     Nodes are actors, coloured by ACLED actor type and sized by incidents (or
     victims); ties are alliances, alleged proxies, affiliations, attacks and
-    claimed retaliation, with direction. Hover shows dates, counts, certainty
-    and the source's words; the search box finds an actor. The page is one
-    file with everything inlined: it loads nothing from the network.
+    claimed retaliation, with direction. Hover shows dates, counts, certainty,
+    the document and the source's words; click an actor for its aliases,
+    incidents and ties; the search box finds an actor by name or alias; the
+    page filters ties by kind, dates and region. The layout is the same every
+    time. The page is one file with everything inlined: it loads nothing from
+    the network.
 
     \b
     Examples:
