@@ -432,23 +432,24 @@ def _mark(event: Event, x, y: float) -> str:
             f'{shape}<title>{tip}</title></a>')
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _axis(x: _Scale, bottom: float) -> list[str]:
-    """Month ticks where months are wide enough to label, year ticks always; quiet stretches shaded."""
+    """A tick at each year, and at each month wide enough to label; quiet stretches shaded."""
     out, last_label = [], -100.0
     for i, (year, month) in enumerate(x.months):
         at = x(f"{year:04d}-{month:02d}-01")
         wide = x.weights[i] == 1.0
         if not wide:
-            end = x.months[i + 1] if i + 1 < len(x.months) else None
-            right = x(f"{end[0]:04d}-{end[1]:02d}-01") if end else x.left + x.width
+            following = x.months[i + 1] if i + 1 < len(x.months) else None
+            right = x(f"{following[0]:04d}-{following[1]:02d}-01") if following else x.left + x.width
             out.append(f'<rect class="quiet" x="{at}" y="22" width="{round(right - at, 1)}" height="{bottom - 22}"/>')
-        if month == 1 or (wide and at - last_label > 34):
-            text = str(year) if month == 1 or at - last_label > 60 and month == 1 else \
-                datetime.date(year, month, 1).strftime("%b")
-            if month == 1 or at - last_label > 34:
-                out.append(f'<line class="tick{" year" if month == 1 else ""}" x1="{at}" y1="22" x2="{at}" '
-                           f'y2="{bottom}"/><text class="tick-label" x="{at + 2}" y="16">{text}</text>')
-                last_label = at
+        if month == 1 or i == 0 or (wide and at - last_label > 34):
+            text = str(year) if month == 1 else f"{_MONTHS[month - 1]} {year}" if i == 0 else _MONTHS[month - 1]
+            out.append(f'<line class="tick{" year" if month == 1 else ""}" x1="{at}" y1="22" x2="{at}" '
+                       f'y2="{bottom}"/><text class="tick-label" x="{at + 2}" y="16">{text}</text>')
+            last_label = at
     return out
 
 
