@@ -208,7 +208,8 @@ def step_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
         for partner in sorted(partners[b["actor"]]):
             tie = sorted(belonging[(b["actor"], partner)], key=lambda t: t["key"])[0]
             ties.append(("belonging",
-                         f"{_tie_text(network, tie)} (according to {tie['claimant']}, {tie['certainty']})", partner))
+                         f"{_tie_text(network, tie)} (according to {tie['claimant']}, {tie['certainty']}"
+                         + (f", in {'; '.join(tie['documents'])}" if tie["documents"] else "") + ")", partner))
         found = []
         for basis, text, target in ties:
             pool = [k for (_, t), keys in sorted(claims_by_pair.items()) if t == target for k in keys]
