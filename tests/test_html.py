@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from browser import Browser, chromium_missing
+from pages import start_tags
 from cli import main
 from graph.analysis import signed_network
 from graph.html import actor_network_page, network_page, script_json, source_citation
@@ -81,28 +81,18 @@ def browser():
 # The file itself
 # ---------------------------------------------------------------------------
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 def test_page_is_one_file_that_loads_nothing_and_writes_no_lib_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     page = write_page(CliRunner(), "actors.html")
     assert sorted(os.listdir(tmp_path)) == ["actors.html"]  # pyvis's local mode would add lib/
-    parser = _Tags()
-    parser.feed(page)
-    names = {tag for tag, _ in parser.tags}
+    tags = start_tags(page)
+    names = {tag for tag, _ in tags}
     assert not names & {"link", "img", "iframe", "object", "embed", "base", "frame", "audio", "video"}
-    for tag, attrs in parser.tags:
+    for tag, attrs in tags:
         assert not set(attrs) & {"src", "href", "srcset", "action", "formaction", "poster"}, (tag, attrs)
     assert not re.search(r"url\(\s*(?!['\"]?data:)", page)
     assert "@import" not in page
-    policy = next(attrs["content"] for tag, attrs in parser.tags
+    policy = next(attrs["content"] for tag, attrs in tags
                   if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     # vis-network is inlined with its licence header.
@@ -251,9 +241,7 @@ def test_seed_page_works_offline_in_chromium(browser, store, seed_page):
         })()""")
         assert page.evaluate("network.getSelectedNodes()") == ["wagner"]
 
-        page.drain()
-        assert page.report.console_errors == []
-        assert page.outside_requests() == []
+        assert page.problems() == {"console_errors": [], "outside_requests": []}
     finally:
         page.close()
 
@@ -474,8 +462,6 @@ def test_filters_by_relation_time_and_region_match_the_command_line(browser, see
         assert shown == {e["from"] for e in page_data((tmp_path / "s.html").read_text())["edges"]} | \
             {e["to"] for e in page_data((tmp_path / "s.html").read_text())["edges"]}
         page.screenshot(ARTIFACTS / "actors-segou.png")
-        page.drain()
-        assert page.report.console_errors == []
-        assert page.outside_requests() == []
+        assert page.problems() == {"console_errors": [], "outside_requests": []}
     finally:
         page.close()

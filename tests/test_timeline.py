@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from browser import Browser, chromium_missing
+from pages import start_tags
 from cli import main
 from graph.acled import import_csv
 from graph.store import open_store
@@ -119,24 +119,14 @@ def test_map_draws_only_the_coordinates_the_imports_give(acled_page):
 
 # --- the file itself ---------------------------------------------------------------------------
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 def test_page_is_self_contained_runs_no_script_and_is_deterministic(page, tmp_path, store):
     text = page.read_text(encoding="utf-8")
-    parser = _Tags()
-    parser.feed(text)
-    assert not {tag for tag, _ in parser.tags} & {"script", "link", "img", "iframe", "object", "embed", "base"}
-    for tag, attrs in parser.tags:
+    tags = start_tags(text)
+    assert not {tag for tag, _ in tags} & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    for tag, attrs in tags:
         assert not set(attrs) & {"src", "srcset", "action", "formaction", "poster"}, (tag, attrs)
         assert attrs.get("href", "#").startswith("#"), (tag, attrs)
-    policy = next(attrs["content"] for tag, attrs in parser.tags if attrs.get("http-equiv") == "Content-Security-Policy")
+    policy = next(attrs["content"] for tag, attrs in tags if attrs.get("http-equiv") == "Content-Security-Policy")
     assert policy.startswith("default-src 'none'") and "script-src" not in policy
     assert timeline_page(store) == text
     result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "site")])
@@ -194,9 +184,7 @@ def test_timeline_renders_offline_and_switches_lanes(browser, page, events):
         assert tab.evaluate("location.hash") == "#e-2024-07-19-dawsahak-camp"
         assert tab.evaluate("document.querySelector(':target h4').textContent") == \
             events["2024-07-19-dawsahak-camp"].label
-        tab.drain()
-        assert tab.report.console_errors == []
-        assert tab.outside_requests() == []
+        assert tab.problems() == {"console_errors": [], "outside_requests": []}
     finally:
         tab.close()
 
@@ -210,9 +198,7 @@ def test_map_renders_offline(browser, acled_page):
             sum(len(e.points) for e in located.values())
         tab.evaluate("document.getElementById('map').scrollIntoView()")
         tab.screenshot(ARTIFACTS / "timeline-map.png")
-        tab.drain()
-        assert tab.report.console_errors == []
-        assert tab.outside_requests() == []
+        assert tab.problems() == {"console_errors": [], "outside_requests": []}
     finally:
         tab.close()
 
