@@ -55,7 +55,7 @@ KNOWN = {
         "CONCAT with an unbound value gives 'counted from: ' and an undated row '/' instead of unbound",
     ("virtuoso", "alliances"):
         "rejected: HTTP 400 Virtuoso 37000 Error SP031: SPARQL compiler: Internal error: "
-        "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED (graph/analysis.py's _PAIR_INCIDENTS, "
+        "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED (graph/analysis/network_queries.py's _PAIR_INCIDENTS, "
         "its one-row VALUES (?from ?to) block)",
     ("oxigraph", "accountability"): _UNION + "the court's label is missing",
     ("oxigraph", "alliances"): _UNION + "actor types and labels are missing",
