@@ -23,7 +23,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
-from . import __version__
+from . import __version__, formats
 from .namespaces import MK, PREFIXES, SEM, base_iri
 from .resources import ontology_dir
 
@@ -48,16 +48,9 @@ VOCABULARIES.update({
     "void": str(VOID),
 })
 
-#: Each RDF export format: (W3C format IRI, IANA media type, file extension).
-#: The format IRIs are W3C's "Unique URIs for File Formats" (http://www.w3.org/ns/formats/).
-FORMATS = {
-    "turtle": ("http://www.w3.org/ns/formats/Turtle", "text/turtle", "ttl"),
-    "nt": ("http://www.w3.org/ns/formats/N-Triples", "application/n-triples", "nt"),
-    "nq": ("http://www.w3.org/ns/formats/N-Quads", "application/n-quads", "nq"),
-    "trig": ("http://www.w3.org/ns/formats/TriG", "application/trig", "trig"),
-    "jsonld": ("http://www.w3.org/ns/formats/JSON-LD", "application/ld+json", "jsonld"),
-    "xml": ("http://www.w3.org/ns/formats/RDF_XML", "application/rdf+xml", "rdf"),
-}
+#: W3C's "Unique URIs for File Formats": the format IRI is this plus the format's label with
+#: "/" as "_" (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF_XML).
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 _MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 TITLE = "malikg: the armed conflict in Mali as an evidence-linked knowledge graph"
@@ -75,7 +68,7 @@ SPATIAL = ("Mali", "place/mali")
 
 @dataclass(frozen=True)
 class Distribution:
-    """The file an export writes, as the description states it: ``format`` (a key of FORMATS),
+    """The file an export writes, as the description states it: ``format`` (a name of graph.formats),
     ``download_url`` where it is published (default ``{base}dataset.{extension}``), and the
     SPARQL endpoint that will serve it, if any."""
 
@@ -182,9 +175,9 @@ def _contact(graph: Graph, dataset: URIRef, name) -> None:
 
 
 def _distribution(graph: Graph, dataset: URIRef, base: str, distribution: Distribution) -> None:
-    if distribution.format not in FORMATS:
-        raise ValueError(f"no RDF format {distribution.format!r}")
-    format_iri, media_type, extension = FORMATS[distribution.format]
+    rdf_format = formats.BY_NAME[distribution.format]
+    format_iri = W3C_FORMATS + rdf_format.label.replace("/", "_")
+    media_type, extension = rdf_format.media_type, rdf_format.suffixes[0].lstrip(".")
     node = URIRef(f"{dataset}/distribution/{distribution.format}")
     download = URIRef(distribution.download_url or f"{base}dataset.{extension}")
     add = graph.add
