@@ -234,6 +234,11 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     with open_store(store_dir, endpoint) as store:
         result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
     output = format_result(result, fmt)
+    if sys.stdout.isatty():  # a label's escape sequence must not reach the terminal raw
+        from graph.table import visible
+
+        text = output.decode("utf-8") if isinstance(output, bytes) else output
+        output = visible(text, keep="\n\r\t")
     if isinstance(output, bytes):
         click.echo(output, nl=not output.endswith(b"\n"))
     else:
