@@ -18,10 +18,30 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
+            _check_base()
             return super().invoke(ctx)
         except MalikgError as error:
             click.echo(f"malikg: {error.line()}", err=True)
             sys.exit(error.exit_code)
+
+
+def _check_base() -> None:
+    """MALIKG_BASE, if set, must be an absolute IRI that every minted IRI can extend."""
+    import os
+
+    base = os.environ.get("MALIKG_BASE")
+    if base is None:
+        return
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(base + "actor/x")
+    except ValueError:
+        raise MalikgError(f"MALIKG_BASE must be an absolute IRI such as https://example.org/id/, "
+                          f"not {base!r}") from None
+    if any(c.isspace() for c in base) or not base.split(":", 1)[0].isalpha():
+        raise MalikgError(f"MALIKG_BASE must be an absolute IRI such as https://example.org/id/, "
+                          f"not {base!r}")
 
 
 def _seconds(ctx, param, value):
@@ -31,7 +51,7 @@ def _seconds(ctx, param, value):
     if value is None:
         return value
     if not math.isfinite(value) or value < 0:
-        raise click.BadParameter(f"must be a number of seconds of at least 0 (0: no limit), not {value}")
+        raise MalikgError(f"--timeout must be a number of seconds of at least 0 (0: no limit), not {value}")
     return value
 
 
@@ -48,11 +68,11 @@ def _query_file(ctx, param, value):
     try:
         info = value.stat()
     except OSError as error:
-        raise click.BadParameter(f"cannot read {value}: {error.strerror}") from None
+        raise MalikgError(f"--file {value}: cannot read it: {error.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise click.BadParameter(f"{value} is not a regular file")
+        raise MalikgError(f"--file {value}: not a regular file (a device or FIFO cannot hold a query)")
     if info.st_size > MAX_QUERY_FILE:
-        raise click.BadParameter(f"{value} is {info.st_size} bytes; a query file may have at most {MAX_QUERY_FILE}")
+        raise MalikgError(f"--file {value}: {info.st_size} bytes; a query file may have at most {MAX_QUERY_FILE}")
     return value
 
 
