@@ -273,7 +273,7 @@ def _describe(pid_text: str) -> str:
     if pid == os.getpid():
         return f"pid {pid}, this process: close the other handle first"
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        command = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split())
     except OSError:
         command = ""
     return f"pid {pid}: {command[:120]}" if command else f"pid {pid}"
