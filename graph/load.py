@@ -70,6 +70,8 @@ def scheme_label(scheme: str) -> str:
             words.append(" ")
         words.append(char.lower())
     label = "".join(words)
+    if label.endswith("ies"):
+        return label[:-3] + "y"  # Certainties: certainty, not "certaintie"
     return label[:-1] if label.endswith("s") else label
 
 
@@ -377,6 +379,7 @@ class _Emitter:
         node = URIRef(f"{self.base}harm/{slug}")
         self.add(node, RDF.type, MK.Harm)
         self.add(node, MK.harmType, self.vocab.check(record, "HarmTypes", harm_type, f"{field_name}.type"))
+        self.vocab.check(record, "CountQualifiers", entry.get("qualifier", "exact"), f"{field_name}.qualifier")
         self.counts(node, count_field(record, entry, f"{field_name}."))
         if "group" in entry:
             self.add(node, MK.victimGroup, self.vocab.check(record, "VictimGroups", entry["group"], f"{field_name}.group"))
@@ -472,6 +475,7 @@ class _Emitter:
         subject = self.iri("statistic", record.id)
         self.add(subject, RDF.type, MK.Statistic)
         self.add(subject, MK.measure, self.vocab.check(record, "Measures", data["measure"], "measure"))
+        self.vocab.check(record, "CountQualifiers", data.get("qualifier", "exact"), "qualifier")
         self.counts(subject, count_field(record, data))
         if "subject" in data:
             self.add(subject, MK.subjectActor, self.ref(record, "actors", data["subject"], "subject"))

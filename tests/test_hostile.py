@@ -397,6 +397,11 @@ SEED_CASES = {
                                   for n in range(10)) + "# --- Armed groups",
                           ["actors.yaml", "aliases (*name) are not allowed"]),
     "a NUL byte": ("actors.yaml", "  label: JNIM\n", "  label: JN\0IM\n", ["actors.yaml", "line 15", "NUL"]),
+    "an unknown qualifier": ("events.yaml", "      count: 28\n", "      count: 28\n      qualifier: roughly\n",
+                             ["events.yaml", "'2024-01-27-ogota'", "harms[1].qualifier",
+                              "unknown count qualifier 'roughly'", "at-least"]),
+    "an unknown certainty": ("claims.yaml", "  certainty: believed\n", "  certainty: sure\n",
+                             ["claims.yaml", "'certainty'", "unknown certainty 'sure'", "believed"]),
     "an undated issued": ("source.yaml", "issued: 2025-01\n", "issued: someday\n",
                           ["source.yaml", "'issued'", "'someday' is not a date"]),
 }
