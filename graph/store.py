@@ -371,9 +371,11 @@ class RemoteStore(Store):
         if info.form in ("SELECT", "ASK"):
             body = self._post(self.query_url, text.encode(), "application/sparql-query",
                               accept="application/sparql-results+json")
+            # pyoxigraph parses results lazily: read them through once here, so a wrong answer
+            # is this one error, not a traceback wherever the rows are read. The error is raised
+            # after the except clause so it carries no frame holding the result object, which
+            # pyo3 refuses to drop in any thread but this one.
             try:
-                # pyoxigraph parses results lazily: read them through once here, so a wrong
-                # answer is this one error, not a traceback wherever the rows are read.
                 parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
                 if isinstance(parsed, ox.QueryBoolean):
                     return parsed
@@ -381,7 +383,9 @@ class RemoteStore(Store):
                     pass
                 return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
             except (SyntaxError, ValueError, TypeError) as error:
-                raise MalikgError(f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}") from None
+                failure = f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}"
+            parsed = None
+            raise MalikgError(failure)
         body = self._post(self.query_url, text.encode(), "application/sparql-query",
                           accept="application/n-triples")
         # pyoxigraph has no public constructor for QueryTriples; a scratch store makes one.
