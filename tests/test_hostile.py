@@ -403,7 +403,7 @@ SEED_CASES = {
     "an unknown certainty": ("claims.yaml", "  certainty: believed\n", "  certainty: sure\n",
                              ["claims.yaml", "'certainty'", "unknown certainty 'sure'", "believed"]),
     "an undated issued": ("source.yaml", "issued: 2025-01\n", "issued: someday\n",
-                          ["source.yaml", "'issued'", "'someday' is not a date"]),
+                          ["source.yaml", "'issued'", "'someday'"]),
 }
 
 
