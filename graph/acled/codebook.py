@@ -25,6 +25,63 @@ CURRENT_COLUMNS = (
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 )
+#: The pre-2022 API's columns, in order.
+PRE2022_COLUMNS = (
+    "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision",
+    "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
+    "geo_precision", "source", "source_scale", "notes", "fatalities", "timestamp", "iso3",
+)
+#: A dyadic export's columns: one row per actor, so one actor's columns.
+DYADIC_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "inter1", "interaction", "region", "country", "admin1", "admin2", "admin3", "location",
+    "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "timestamp",
+)
+#: HDX's HXL tag for each current column (the second header line of an HDX copy).
+HXL_TAGS = {
+    "event_id_cnty": "#event+code", "event_date": "#date+occurred", "year": "#date+year",
+    "time_precision": "#date+precision", "disorder_type": "#event+disorder", "event_type": "#event+type",
+    "sub_event_type": "#event+type+sub", "actor1": "#group+name+first", "assoc_actor_1": "#group+name+first+assoc",
+    "inter1": "#group+code+first", "actor2": "#group+name+second", "assoc_actor_2": "#group+name+second+assoc",
+    "inter2": "#group+code+second", "interaction": "#group+interaction", "civilian_targeting": "#event+civilian",
+    "iso": "#country+code", "region": "#region+name", "country": "#country+name", "admin1": "#adm1+name",
+    "admin2": "#adm2+name", "admin3": "#adm3+name", "location": "#loc+name", "latitude": "#geo+lat",
+    "longitude": "#geo+lon", "geo_precision": "#geo+precision", "source": "#meta+source",
+    "source_scale": "#meta+source+scale", "notes": "#description", "fatalities": "#affected+killed",
+    "tags": "#meta+tags", "timestamp": "#date+epoch",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one kind of ACLED file writes its columns."""
+
+    name: str                  # as the import report and ``--acled-layout`` name it
+    columns: tuple[str, ...]
+    inter_as_names: bool       # "Rebel group", "Rebel group-Civilians" rather than 2, 27
+    date_format: str | None    # strftime pattern; None: ISO (2024-01-27)
+    hxl: bool = False
+    dyadic: bool = False
+
+
+LAYOUTS = {
+    "current": Layout("current", CURRENT_COLUMNS, True, None),
+    "pre-2022": Layout("pre-2022", PRE2022_COLUMNS, False, "%d %B %Y"),
+    "hdx": Layout("hdx", CURRENT_COLUMNS, False, None, hxl=True),
+    "dyadic": Layout("dyadic", DYADIC_COLUMNS, False, "%d %B %Y", dyadic=True),
+}
+
+#: The most deaths one ACLED event may report. ACLED's largest single-event figures are in the
+#: thousands; a larger number is a broken cell, refused rather than let dwarf every total.
+MAX_FATALITIES = 100_000
+#: The longest cell read, in characters (the csv module's own default): ACLED's notes run to a few
+#: thousand; a longer cell is a broken file.
+MAX_FIELD = 131_072
+#: The delimiters a file may use: ACLED writes commas; spreadsheets in French or German locales
+#: save semicolons, and "text" exports tabs.
+DELIMITERS = (",", ";", "\t")
+
 #: Columns every layout has.
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
                     "actor1", "country", "location")
@@ -75,6 +132,8 @@ class Codebook:
     inter_names: dict[str, int]
     #: inter code -> mkv: actor-type slug
     actor_types: dict[int, str]
+    #: inter code -> ACLED's exact actor-type wording ("Rebel group")
+    inter_wording: dict[int, str]
     #: mkv: date-precision slug -> ACLED time_precision
     time_precisions: dict[str, int]
     #: mkv: place-type slug -> ACLED geo_precision (from the UCDP where_prec each type matches)
@@ -105,13 +164,14 @@ def codebook() -> Codebook:
             event_types[_normal(label)] = slug
         else:
             sub_event_types[_normal(label)] = (slug, _local(parent))
-    inter_names, actor_types = {}, {}
+    inter_names, actor_types, inter_wording = {}, {}, {}
     for concept, label, notation in rows("""
             SELECT ?concept ?label ?notation WHERE {
               ?concept skos:inScheme mkv:ActorTypes ; skos:exactMatch ?acled .
               ?acled skos:prefLabel ?label ; skos:notation ?notation .
             }"""):
         inter_names[_normal(label)] = int(notation)
+        inter_wording[int(notation)] = label
         actor_types[int(notation)] = _local(concept)
     time_precisions = {_local(c): int(n) for c, n in rows(
         "SELECT ?c ?n WHERE { ?c mk:acledTimePrecision ?n }")}
@@ -127,5 +187,5 @@ def codebook() -> Codebook:
         code = int(where) if where is not None else 9
         geo_precisions[_local(place_type)] = 1 if code <= 1 else 2 if code <= 3 else 3
     parent_types = dict(sub_event_types.values())
-    return Codebook(sub_event_types, event_types, wording, parent_types, inter_names, actor_types,
+    return Codebook(sub_event_types, event_types, wording, parent_types, inter_names, actor_types, inter_wording,
                     time_precisions, geo_precisions)

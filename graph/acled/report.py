@@ -47,11 +47,22 @@ class ImportReport:
     events: int = 0
     new_events: int = 0
     own_events: int = 0
+    replaced: int = 0          # in the store with an older timestamp: the old account removed whole
+    unchanged: int = 0         # in the store with the same timestamp and the same values
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (event_id_cnty, why) for kept accounts
     triples_added: int = 0
+    triples_removed: int = 0
+    replaced_events: list[str] = field(default_factory=list)       # IRIs of the accounts replaced
     loaded: bool = False
+    delimiter: str = ""        # "semicolon" or "tab" when not a comma
     names: list[NameMatch] = field(default_factory=list)
     bad_rows: list[BadRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)                 # read, but worth a look
     missing_alias_targets: list[Alias] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return self.new_events
 
     @property
     def actors(self) -> list[NameMatch]:
@@ -79,12 +90,15 @@ class ImportReport:
         return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
     def render(self) -> str:
-        present = self.events - self.new_events
-        lines = [f"ACLED import of {self.file} (layout: {self.layout})",
-                 f"  {_plural(self.rows, 'row')} read: {_plural(self.events, 'event')} ({self.new_events} new, "
-                 f"{present} already in the store), {_plural(self.own_events, 'own incident')} of malikg's "
-                 f"already in the store, {_plural(len(self.bad_rows), 'bad row')} skipped",
-                 f"  {self.triples_added} triples added to the store" if self.loaded else "  nothing was loaded"]
+        layout = self.layout + (f", {self.delimiter}-delimited" if self.delimiter else "")
+        lines = [f"ACLED import of {self.file} (layout: {layout})",
+                 f"  {_plural(self.rows, 'row')} read: {_plural(self.events, 'event')}: {self.new_events} added, "
+                 f"{self.replaced} replaced (newer timestamp), {self.unchanged} unchanged, "
+                 f"{len(self.skipped)} skipped (the store's account kept); "
+                 f"{_plural(self.own_events, 'own incident')} of malikg's already in the store; "
+                 f"{_plural(len(self.bad_rows), 'bad row')} skipped",
+                 f"  {self.triples_added} triples added to the store, {self.triples_removed} removed"
+                 if self.loaded else "  nothing was loaded"]
         for title, names in (("actors matched", [n for n in self.actors if n.how != "new"]),
                              ("actors not matched (new actors)", [n for n in self.actors if n.how == "new"]),
                              ("places matched", [n for n in self.places if n.how != "new"]),
@@ -103,6 +117,12 @@ class ImportReport:
             lines.append("alias rows whose id is not in the graph (ignored):")
             lines.extend(f"  {a.file}, line {a.line}: {a.kind} {a.acled_name!r} -> {a.malikg_id}"
                          for a in self.missing_alias_targets)
+        if self.skipped:
+            lines.append(f"skipped, the store's account kept: {len(self.skipped)}")
+            lines.extend(f"  {event}: {why}" for event, why in self.skipped)
+        if self.notes:
+            lines.append(f"notes: {len(self.notes)}")
+            lines.extend(f"  {note}" for note in self.notes)
         if self.bad_rows:
             lines.append(f"bad rows: {len(self.bad_rows)} (line 1 is the header)")
             lines.extend(f"  {bad.text()}" for bad in self.bad_rows)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
+from pathlib import Path
 
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from ..namespaces import GEO, MK, MKV, OA, SEM
+from .aliases import default_aliases_path
 from .codebook import ASSOCIATED_NOTE, CIVIC_EVENT_TYPES, OWN_ID_PREFIX, PLACE_LEVELS, SIDED_TYPES, Codebook
 from .names import slugify
 from .reader import _Actor, _interaction_code, _Row
@@ -49,7 +52,10 @@ _P = {name: _iri(term) for name, term in {
     "title": DCTERMS.title, "publisher": DCTERMS.publisher, "citation": DCTERMS.bibliographicCitation,
     "modified": DCTERMS.modified, "value": RDF.value, "characterCount": MK.characterCount,
     "hasSource": OA.hasSource, "hasSelector": OA.hasSelector, "exact": OA.exact, "start": OA.start,
-    "end": OA.end,
+    "end": OA.end, "accordingTo": MK.accordingTo, "attributedTo": PROV.wasAttributedTo,
+    "documentKind": MK.documentKind, "sha256": MK.sha256, "nameInSource": MK.nameInSource,
+    "samePlaceAs": MK.samePlaceAs, "formedFrom": MK.formedFrom, "acledDataId": MK.acledDataId,
+    "relationType": MK.relationType, "source": MK.source, "relatedTo": MK.relatedTo,
 }.items()}
 _C = {name: _iri(term) for name, term in {
     "Event": MK.Event, "Incident": MK.Incident, "Participation": MK.Participation, "Harm": MK.Harm,
@@ -57,7 +63,10 @@ _C = {name: _iri(term) for name, term in {
     "SourceDocument": MK.SourceDocument, "Bibliographic": DCTERMS.BibliographicResource,
     "Entity": PROV.Entity, "SpecificResource": OA.SpecificResource,
     "QuoteSelector": OA.TextQuoteSelector, "PositionSelector": OA.TextPositionSelector,
+    "Relation": MK.Relation,
 }.items()}
+#: How the alias table's links between an actor of ACLED's and one of the graph's become relations.
+_TIES = {"affiliate": "affiliation", "successor": "association"}
 _PRECISIONS = {1: "day", 2: "week", 3: "month"}
 _ARMED_CODES = {1, 2, 3, 4, 8}
 _PLACE_TYPES = {"country": "country", "admin1": "region", "admin3": "district-area",
@@ -65,7 +74,12 @@ _PLACE_TYPES = {"country": "country", "admin1": "region", "admin3": "district-ar
 
 
 class _Emitter:
-    """Turns checked rows into N-Triples lines, minting IRIs and resolving names as it goes."""
+    """Turns checked rows into N-Triples lines, minting IRIs and resolving names as it goes.
+
+    One event is one account of ACLED's: the event, its participations and harm, its record
+    (``source/acled-{id}``, whose text is the notes) and the evidence quoting it. ``account_nodes``
+    says which IRIs an account owns, so that a newer version can replace it whole.
+    """
 
     def __init__(self, resolver: _Resolver, book: Codebook, base: str, out, store):
         self.r = resolver
@@ -77,6 +91,8 @@ class _Emitter:
         self.name_events: Counter = Counter()
         self.name_nodes: dict[tuple[str, str], _Node] = {}
         self.done: set[str] = set()
+        self._alias_documents: dict[str, tuple[str, str]] = {}
+        self.coordinates_written = set(resolver.stored_located)
 
     def write(self, lines: list[str]) -> None:
         self.out.write("".join(lines))
@@ -88,12 +104,15 @@ class _Emitter:
             return False
         return bool(self.store.query(f"ASK {{ <{self.base}event/{slugify(slug)}> a mk:Event }}"))
 
+    def event_slug(self, acled_id: str) -> str:
+        own = acled_id.startswith(OWN_ID_PREFIX) and len(acled_id) > len(OWN_ID_PREFIX)
+        return slugify(acled_id[len(OWN_ID_PREFIX):]) if own else "acled-" + slugify(acled_id)
+
     def emit(self, row: _Row) -> None:
-        own = row.acled_id.startswith(OWN_ID_PREFIX) and len(row.acled_id) > len(OWN_ID_PREFIX)
         doc_slug = "acled-" + slugify(row.acled_id)
-        slug = slugify(row.acled_id[len(OWN_ID_PREFIX):]) if own else doc_slug
+        slug = self.event_slug(row.acled_id)
         event = _iri(f"{self.base}event/{slug}")
-        evidence = self._evidence(row, doc_slug)
+        evidence, document = self._evidence(row, doc_slug)
         out = []
         add = out.append
         add(f"{event} {_A} {_C['Event']} .\n")
@@ -102,13 +121,17 @@ class _Emitter:
         add(f"{event} {_LABEL} {_text(self._label(row, place_name))} .\n")
         add(f"{event} {_IDENTIFIER} {_text(slug)} .\n")
         add(f"{event} {_DERIVED} {evidence} .\n")
+        add(f"{event} {_P['accordingTo']} {document} .\n")
+        if self.r.publisher:
+            add(f"{event} {_P['attributedTo']} {_iri(self.r.publisher)} .\n")
         add(f"{event} {_P['eventType']} {_iri(MKV[row.sub_type])} .\n")
         theme = "civic-space" if row.event_type in CIVIC_EVENT_TYPES else "armed-conflict"
         add(f"{event} {_P['theme']} {_iri(MKV[theme])} .\n")
         self._dates(add, event, row)
         add(f"{event} {_P['acledEventId']} {_text(row.acled_id)} .\n")
         for prop, value in (("sourceScale", row.source_scale), ("acledSource", row.source),
-                            ("acledTags", row.tags), ("disorderType", row.disorder_type)):
+                            ("acledTags", row.tags), ("disorderType", row.disorder_type),
+                            ("acledDataId", row.data_id)):
             if value:
                 add(f"{event} {_P[prop]} {_text(value)} .\n")
         if row.civilian_targeting is not None:
@@ -121,7 +144,7 @@ class _Emitter:
         add(f"{event} {_P['hasPlace']} {_iri(place.iri)} .\n")
         self._participations(add, event, slug, row, evidence)
         if row.fatalities:
-            harm = _iri(f"{self.base}harm/{slug}-1")
+            harm = _iri(f"{self.base}harm/{slug}-killed")
             n = _typed(row.fatalities, _INTEGER)
             out.extend((f"{event} {_P['harm']} {harm} .\n", f"{harm} {_A} {_C['Harm']} .\n",
                         f"{harm} {_P['harmType']} {_iri(MKV.killed)} .\n",
@@ -152,45 +175,79 @@ class _Emitter:
         add(f"{event} {_P['dateBasis']} {_iri(MKV['stated-date'])} .\n")
         add(f"{event} {_P['dateText']} {_text(row.date_text)} .\n")
 
-    def _evidence(self, row: _Row, doc_slug: str) -> str:
-        """The row as a source document whose text is the notes, quoted whole as the evidence."""
-        doc = _iri(f"{self.base}source/{doc_slug}")
-        node = f"{self.base}evidence/{doc_slug}/0-{len(row.notes)}"
-        evidence, quote, position = _iri(node), _iri(node + "/quote"), _iri(node + "/position")
-        title = _text(f"ACLED event {row.acled_id}")
+    def _document(self, doc: str, title: str, citation: str, text: str, kind: str) -> list[str]:
+        title = _text(title)
         lines = [f"{doc} {_A} {_C['SourceDocument']} .\n", f"{doc} {_A} {_C['Bibliographic']} .\n",
                  f"{doc} {_A} {_C['Entity']} .\n", f"{doc} {_LABEL} {title} .\n",
-                 f"{doc} {_P['title']} {title} .\n",
-                 f"{doc} {_P['citation']} "
-                 f"{_text(f'Armed Conflict Location & Event Data (ACLED), event {row.acled_id}')} .\n",
-                 f"{doc} {_P['value']} {_text(row.notes)} .\n",
-                 f"{doc} {_P['characterCount']} {_typed(len(row.notes), _INTEGER)} .\n",
-                 f"{evidence} {_A} {_C['SpecificResource']} .\n", f"{evidence} {_A} {_C['Entity']} .\n",
-                 f"{evidence} {_P['hasSource']} {doc} .\n", f"{evidence} {_P['hasSelector']} {quote} .\n",
-                 f"{evidence} {_P['hasSelector']} {position} .\n",
-                 f"{quote} {_A} {_C['QuoteSelector']} .\n", f"{quote} {_P['exact']} {_text(row.notes)} .\n",
-                 f"{position} {_A} {_C['PositionSelector']} .\n",
-                 f"{position} {_P['start']} {_typed(0, _NON_NEGATIVE)} .\n",
-                 f"{position} {_P['end']} {_typed(len(row.notes), _NON_NEGATIVE)} .\n"]
+                 f"{doc} {_P['title']} {title} .\n", f"{doc} {_P['citation']} {_text(citation)} .\n",
+                 f"{doc} {_P['value']} {_text(text)} .\n",
+                 f"{doc} {_P['characterCount']} {_typed(len(text), _INTEGER)} .\n",
+                 f"{doc} {_P['sha256']} {_text(hashlib.sha256(text.encode('utf-8')).hexdigest())} .\n",
+                 f"{doc} {_P['documentKind']} {_iri(MKV[kind])} .\n"]
         if self.r.publisher:
             lines.append(f"{doc} {_P['publisher']} {_iri(self.r.publisher)} .\n")
+            lines.append(f"{doc} {_P['attributedTo']} {_iri(self.r.publisher)} .\n")
+        return lines
+
+    def _quote(self, node: str, doc: str, exact: str, start: int) -> list[str]:
+        evidence, quote, position = _iri(node), _iri(node + "/quote"), _iri(node + "/position")
+        return [f"{evidence} {_A} {_C['SpecificResource']} .\n", f"{evidence} {_A} {_C['Entity']} .\n",
+                f"{evidence} {_P['hasSource']} {doc} .\n", f"{evidence} {_P['hasSelector']} {quote} .\n",
+                f"{evidence} {_P['hasSelector']} {position} .\n",
+                f"{quote} {_A} {_C['QuoteSelector']} .\n", f"{quote} {_P['exact']} {_text(exact)} .\n",
+                f"{position} {_A} {_C['PositionSelector']} .\n",
+                f"{position} {_P['start']} {_typed(start, _NON_NEGATIVE)} .\n",
+                f"{position} {_P['end']} {_typed(start + len(exact), _NON_NEGATIVE)} .\n"]
+
+    def _evidence(self, row: _Row, doc_slug: str) -> tuple[str, str]:
+        """The row as ACLED's record, a source document whose text is the notes, quoted whole."""
+        doc = _iri(f"{self.base}source/{doc_slug}")
+        node = f"{self.base}evidence/{doc_slug}/0-{len(row.notes)}"
+        lines = self._document(doc, f"ACLED event {row.acled_id}",
+                               f"Armed Conflict Location & Event Data (ACLED), event {row.acled_id}",
+                               row.notes, "dataset-record")
+        lines += self._quote(node, doc, row.notes, 0)
         if row.timestamp is not None:
             stamp = row.timestamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             lines.append(f"{doc} {_P['modified']} {_typed(stamp, _DATETIME)} .\n")
         self.write(lines)
-        return evidence
+        return _iri(node), doc
+
+    def _alias_evidence(self, alias) -> str:
+        """The alias table's row as the evidence of a tie it states: the table is a document too."""
+        path = Path(alias.file)
+        if alias.file not in self._alias_documents:
+            text = path.read_text(encoding="utf-8-sig")
+            slug = "acled-aliases" if path.resolve() == default_aliases_path().resolve() else \
+                f"acled-aliases-{slugify(path.stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+            doc = _iri(f"{self.base}source/{slug}")
+            self.write(self._document(doc, f"malikg's ACLED alias table ({path.name})",
+                                      f"malikg, ACLED alias table {path.name}", text, "dataset"))
+            self._alias_documents[alias.file] = (slug, text)
+        slug, text = self._alias_documents[alias.file]
+        line = text.splitlines(keepends=False)[alias.line - 1]
+        start = sum(len(x) for x in text.splitlines(keepends=True)[:alias.line - 1])
+        node = f"{self.base}evidence/{slug}/{start}-{start + len(line)}"
+        if node not in self.done:
+            self.done.add(node)
+            self.write(self._quote(node, _iri(f"{self.base}source/{slug}"), line, start))
+        return _iri(node)
 
     def _count(self, kind: str, name: str, node: _Node) -> None:
         self.name_events[(kind, name)] += 1
         self.name_nodes.setdefault((kind, name), node)
 
     def _places(self, add, row: _Row, evidence: str) -> _Node:
-        named, parent, above = [], None, None
+        named, parent, above, region = [], None, None, None
+        coordinates = (float(row.latitude), float(row.longitude)) if row.latitude is not None else None
         for column in PLACE_LEVELS:
             name = row.places.get(column)
             if name:
                 above = parent
-                parent = self.r.place(column, name, parent)
+                parent = self.r.place(column, name, parent, region,
+                                      coordinates if column == "location" else None)
+                if column == "admin1":
+                    region = parent
                 named.append((column, name, parent))
         location = parent
         place = location
@@ -202,28 +259,31 @@ class _Emitter:
         used = {node.iri for node in chain}
         for column, name, node in named:
             # A new place the event does not lie in (above a place of the graph) is not minted.
-            if node.how != "new" or node.iri in used:
+            if not node.minted or node.iri in used:
                 self._count(column, name, node)
-        if place.how == "new" and place.iri not in self.r.located and row.latitude is not None:
-            self.r.located.add(place.iri)
-            add(f"{_iri(place.iri)} {_P['lat']} {_typed(row.latitude, _DECIMAL_TYPE)} .\n")
-            add(f"{_iri(place.iri)} {_P['long']} {_typed(row.longitude, _DECIMAL_TYPE)} .\n")
-        if place.how == "new" and row.geo_precision is not None:
+        if location.minted and location.iri not in self.coordinates_written and coordinates is not None:
+            self.coordinates_written.add(location.iri)
+            add(f"{_iri(location.iri)} {_P['lat']} {_typed(row.latitude, _DECIMAL_TYPE)} .\n")
+            add(f"{_iri(location.iri)} {_P['long']} {_typed(row.longitude, _DECIMAL_TYPE)} .\n")
+        if place.minted and row.geo_precision is not None:
             add(f"{_iri(place.iri)} {_P['geoPrecision']} {_typed(row.geo_precision, _INTEGER)} .\n")
         return place
 
     @staticmethod
     def _new_chain(place: _Node) -> list[_Node]:
-        """The new places an event at ``place`` needs: it, what it is near, and their parents up to
-        the first place of the graph."""
+        """The new places an event at ``place`` needs: it, what it is near, the regions a new
+        region was formed from, and their parents up to the first place of the graph."""
         found, seen, todo = [], set(), [place]
         while todo:
             node = todo.pop()
-            if node is None or node.how != "new" or node.iri in seen:
+            if node is None or node.iri in seen:
                 continue
             seen.add(node.iri)
-            found.append(node)
-            todo.extend((node.parent, node.near))
+            if node.minted or node.formed_from:
+                found.append(node)
+            if node.minted:
+                todo.extend((node.parent, node.near))
+            todo.extend(node.formed_from)
         return found
 
     def _declare(self, add, node: _Node, cls: str, evidence: str) -> bool:
@@ -237,7 +297,7 @@ class _Emitter:
             return False
         self.done.add(node.iri)
         add(f"{iri} {_A} {_C[cls]} .\n")
-        add(f"{iri} {_IDENTIFIER} {_text(node.malikg_id)} .\n")
+        add(f"{iri} {_IDENTIFIER} {_text(node.malikg_id if node.same_as is None else 'acled-' + node.key)} .\n")
         if node.iri not in self.r.labelled:
             self.r.labelled.add(node.iri)
             add(f"{iri} {_LABEL} {_text(node.name)} .\n")
@@ -245,6 +305,12 @@ class _Emitter:
 
     def _new_place(self, add, node: _Node, evidence: str) -> None:
         iri = _iri(node.iri)
+        if not node.minted:  # a region of the graph that a new region was formed from
+            if node.iri not in self.done:
+                self.done.add(node.iri)
+                for older in node.formed_from:
+                    add(f"{iri} {_P['formedFrom']} {_iri(older.iri)} .\n")
+            return
         if not self._declare(add, node, "Place", evidence):
             return
         place_type = _PLACE_TYPES.get(node.kind)
@@ -257,6 +323,10 @@ class _Emitter:
             add(f"{iri} {_P['within']} {_iri(node.parent.iri)} .\n")
         if node.near is not None:
             add(f"{iri} {_P['near']} {_iri(node.near.iri)} .\n")
+        if node.same_as is not None:
+            add(f"{iri} {_P['samePlaceAs']} {_iri(node.same_as.iri)} .\n")
+        for older in node.formed_from:
+            add(f"{iri} {_P['formedFrom']} {_iri(older.iri)} .\n")
 
     def _participations(self, add, event: str, slug: str, row: _Row, evidence: str) -> None:
         sided = row.sub_type in SIDED_TYPES
@@ -265,7 +335,7 @@ class _Emitter:
         for actor in sorted(row.actors, key=lambda a: (a.side, a.associated)):
             node = self.r.actor(actor.name)
             self._count("actor", actor.name, node)
-            community = node.community or (node.how == "new" and actor.associated and actor.side == 2
+            community = node.community or (node.minted and actor.associated and actor.side == 2
                                             and civilians_side2)
             self._new_actor(add, node, actor, community, evidence)
             if sided:
@@ -283,6 +353,9 @@ class _Emitter:
             add(f"{part} {_P['participant']} {actor_iri} .\n")
             add(f"{part} {_P['roleType']} {_iri(MKV[role])} .\n")
             add(f"{part} {_P['certainty']} {_iri(MKV.stated)} .\n")
+            add(f"{part} {_P['nameInSource']} {_text(actor.name)} .\n")
+            if actor.code is not None:
+                add(f"{part} {_P['interCode']} {_typed(actor.code, _INTEGER)} .\n")
             if actor.associated:
                 add(f"{part} {_P['note']} {_text(ASSOCIATED_NOTE)} .\n")
             add(f"{event} {_P['participation']} {part} .\n")
@@ -293,12 +366,24 @@ class _Emitter:
                 add(f"{event} {_P['target']} {actor_iri} .\n")
 
     def _new_actor(self, add, node: _Node, actor: _Actor, community: bool, evidence: str) -> None:
-        if node.how != "new":
+        if not node.minted:
             return
         iri = _iri(node.iri)
-        self._declare(add, node, "Actor", evidence)
+        first = self._declare(add, node, "Actor", evidence)
         if community:
             add(f"{iri} {_A} {_C['Community']} .\n")
+        if first and node.tie is not None:
+            link, target = node.tie
+            alias = self.r.aliases.find(("actor",), actor.name)
+            relation = _iri(f"{self.base}relation/{node.malikg_id}-{_TIES[link]}-{target.malikg_id}")
+            add(f"{relation} {_A} {_C['Relation']} .\n")
+            add(f"{relation} {_IDENTIFIER} {_text(f'{node.malikg_id}-{_TIES[link]}-{target.malikg_id}')} .\n")
+            add(f"{relation} {_LABEL} {_text(f'{node.name} {link} of {target.key}')} .\n")
+            add(f"{relation} {_P['relationType']} {_iri(MKV[_TIES[link]])} .\n")
+            add(f"{relation} {_P['source']} {iri} .\n")
+            add(f"{relation} {_P['relatedTo']} {_iri(target.iri)} .\n")
+            add(f"{relation} {_P['certainty']} {_iri(MKV.stated)} .\n")
+            add(f"{relation} {_DERIVED} {self._alias_evidence(alias)} .\n")
         if actor.code is not None and node.iri not in self.r.coded:
             self.r.coded.add(node.iri)
             add(f"{iri} {_P['actorType']} {_iri(MKV[self.book.actor_types[actor.code]])} .\n")
