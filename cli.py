@@ -585,7 +585,9 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
         except AcledImportFailed as failure:
             for bad in failure.report.bad_rows:
                 click.echo(f"{csv_file}: {bad.text()}", err=True)
-            raise
+            click.echo(f"malikg: {csv_file}: {len(failure.report.bad_rows)} bad row(s), listed above; "
+                       "--strict: nothing was loaded", err=True)
+            sys.exit(failure.exit_code)
     click.echo(report.render(), nl=False)
     if store_dir is None and not endpoint:
         click.echo("(no --store or --endpoint: checked against the bundled seeds in memory; nothing was kept)")

@@ -436,3 +436,10 @@ def test_a_store_with_replaced_accounts_and_every_fixture_passes_the_shapes(seed
     assert not list(graph.query("""PREFIX mk: <https://w3id.org/malikg/ontology#>
         PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?n WHERE { { ?n a mk:Place } UNION { ?n a mk:Actor }
         FILTER NOT EXISTS { ?n prov:wasDerivedFrom ?e } }"""))
+
+
+def test_strict_names_each_bad_row_once():
+    result = CliRunner().invoke(cli.main, ["import-acled", str(FIXTURES / "bad-rows.csv"), "--strict"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.count("[MLI94002]: missing event_date") == 1
+    assert result.stderr.splitlines()[-1].endswith("6 bad row(s), listed above; --strict: nothing was loaded")
