@@ -45,10 +45,14 @@ class _Node:
     coordinates: tuple[float, float] | None = None
 
     @property
-    def malikg_id(self) -> str:
-        if self.same_as is not None:
-            return self.same_as.malikg_id
+    def own_id(self) -> str:
+        """The node's own dcterms:identifier."""
         return f"acled-{self.key}" if self.minted else self.key
+
+    @property
+    def malikg_id(self) -> str:
+        """The graph's id the ACLED name resolves to: for an ACLED place, the graph's place it names."""
+        return self.same_as.own_id if self.same_as is not None else self.own_id
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -228,11 +232,10 @@ class _Resolver:
         """The graph's place that ACLED's place below admin1 names, if one lies in the row's region."""
         level = PLACE_LEVELS[column]
         alias = self._alias((column, "place"), name, self.place_ids)
-        if alias is not None and alias.malikg_id in self.place_ids and (
-                not alias.within or (region is not None and _normal(region.name) in alias.within)
-                or self._in_region(self.place_ids[alias.malikg_id][0], region)):
+        if alias is not None and alias.malikg_id in self.place_ids:
             iri = self.place_ids[alias.malikg_id][0]
-            if self._in_region(iri, region):
+            if (region is not None and _normal(region.name) in alias.within) if alias.within \
+                    else self._in_region(iri, region):
                 return _Node(iri, alias.malikg_id, "alias", column, name, depth=_DEPTH[column])
         for iri in sorted(self.place_names.get((level, _normal(name)), ())):
             if self._in_region(iri, region):

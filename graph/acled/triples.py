@@ -175,7 +175,8 @@ class _Emitter:
         add(f"{event} {_P['dateBasis']} {_iri(MKV['stated-date'])} .\n")
         add(f"{event} {_P['dateText']} {_text(row.date_text)} .\n")
 
-    def _document(self, doc: str, title: str, citation: str, text: str, kind: str) -> list[str]:
+    def _document(self, doc: str, title: str, citation: str, text: str, kind: str,
+                  publisher: str | None) -> list[str]:
         title = _text(title)
         lines = [f"{doc} {_A} {_C['SourceDocument']} .\n", f"{doc} {_A} {_C['Bibliographic']} .\n",
                  f"{doc} {_A} {_C['Entity']} .\n", f"{doc} {_LABEL} {title} .\n",
@@ -184,9 +185,9 @@ class _Emitter:
                  f"{doc} {_P['characterCount']} {_typed(len(text), _INTEGER)} .\n",
                  f"{doc} {_P['sha256']} {_text(hashlib.sha256(text.encode('utf-8')).hexdigest())} .\n",
                  f"{doc} {_P['documentKind']} {_iri(MKV[kind])} .\n"]
-        if self.r.publisher:
-            lines.append(f"{doc} {_P['publisher']} {_iri(self.r.publisher)} .\n")
-            lines.append(f"{doc} {_P['attributedTo']} {_iri(self.r.publisher)} .\n")
+        if publisher:
+            lines.append(f"{doc} {_P['publisher']} {_iri(publisher)} .\n")
+            lines.append(f"{doc} {_P['attributedTo']} {_iri(publisher)} .\n")
         return lines
 
     def _quote(self, node: str, doc: str, exact: str, start: int) -> list[str]:
@@ -205,7 +206,7 @@ class _Emitter:
         node = f"{self.base}evidence/{doc_slug}/0-{len(row.notes)}"
         lines = self._document(doc, f"ACLED event {row.acled_id}",
                                f"Armed Conflict Location & Event Data (ACLED), event {row.acled_id}",
-                               row.notes, "dataset-record")
+                               row.notes, "dataset-record", self.r.publisher)
         lines += self._quote(node, doc, row.notes, 0)
         if row.timestamp is not None:
             stamp = row.timestamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -222,7 +223,7 @@ class _Emitter:
                 f"acled-aliases-{slugify(path.stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
             doc = _iri(f"{self.base}source/{slug}")
             self.write(self._document(doc, f"malikg's ACLED alias table ({path.name})",
-                                      f"malikg, ACLED alias table {path.name}", text, "dataset"))
+                                      f"malikg, ACLED alias table {path.name}", text, "dataset", None))
             self._alias_documents[alias.file] = (slug, text)
         slug, text = self._alias_documents[alias.file]
         line = text.splitlines(keepends=False)[alias.line - 1]
@@ -297,7 +298,7 @@ class _Emitter:
             return False
         self.done.add(node.iri)
         add(f"{iri} {_A} {_C[cls]} .\n")
-        add(f"{iri} {_IDENTIFIER} {_text(node.malikg_id if node.same_as is None else 'acled-' + node.key)} .\n")
+        add(f"{iri} {_IDENTIFIER} {_text(node.own_id)} .\n")
         if node.iri not in self.r.labelled:
             self.r.labelled.add(node.iri)
             add(f"{iri} {_LABEL} {_text(node.name)} .\n")
@@ -383,7 +384,9 @@ class _Emitter:
             add(f"{relation} {_P['source']} {iri} .\n")
             add(f"{relation} {_P['relatedTo']} {_iri(target.iri)} .\n")
             add(f"{relation} {_P['certainty']} {_iri(MKV.stated)} .\n")
-            add(f"{relation} {_DERIVED} {self._alias_evidence(alias)} .\n")
+            evidence = self._alias_evidence(alias)
+            add(f"{relation} {_DERIVED} {evidence} .\n")
+            add(f"{relation} {_P['accordingTo']} {_iri(self.base + 'source/' + self._alias_documents[alias.file][0])} .\n")
         if actor.code is not None and node.iri not in self.r.coded:
             self.r.coded.add(node.iri)
             add(f"{iri} {_P['actorType']} {_iri(MKV[self.book.actor_types[actor.code]])} .\n")
