@@ -159,6 +159,9 @@ def test_a_place_of_another_region_is_never_the_graphs(imported):
     assert same("MLI90005") == {(f"{BASE}place/boura",)}      # Boura of Segou, the chapter's
     assert same("MLI90014") == set()                          # Boura of Koutiala (Sikasso): another place
     assert "MLI90014" not in in_place(store, "segou")
+    found = {(n.kind, n.acled_name, n.malikg_id, n.how) for n in reports["current"].names}
+    assert {("location", "Boura", "boura", "label"),
+            ("location", "Boura", "acled-mali-koutiala-yorosso-boura-boura", "new")} <= found
 
 
 def test_a_matched_place_keeps_acleds_chain_coordinates_and_precision(imported):

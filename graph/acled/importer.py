@@ -107,9 +107,9 @@ def write_triples(store, path: str | os.PathLike, output: str | os.PathLike, *,
             emitter.emit(row)
     report.missing_alias_targets = resolver.missing
     report.names = sorted(
-        (NameMatch(kind, name, node.malikg_id, node.how, emitter.name_events[(kind, name)])
-         for (kind, name), node in emitter.name_nodes.items()),
-        key=lambda m: (_DEPTH.get(m.kind, -1), -m.events, m.acled_name))
+        (NameMatch(kind, name, node.malikg_id, node.how, emitter.name_events[key])
+         for key, node in emitter.name_nodes.items() for kind, name, _ in (key,)),
+        key=lambda m: (_DEPTH.get(m.kind, -1), -m.events, m.acled_name, m.malikg_id))
     return report
 
 

@@ -89,7 +89,7 @@ class _Emitter:
         self.store = store
         self.lines = 0
         self.name_events: Counter = Counter()
-        self.name_nodes: dict[tuple[str, str], _Node] = {}
+        self.name_nodes: dict[tuple[str, str, str], _Node] = {}   # (kind, ACLED name, IRI): one name, two places
         self.done: set[str] = set()
         self._alias_documents: dict[str, tuple[str, str]] = {}
         self.coordinates_written = set(resolver.stored_located)
@@ -235,8 +235,8 @@ class _Emitter:
         return _iri(node)
 
     def _count(self, kind: str, name: str, node: _Node) -> None:
-        self.name_events[(kind, name)] += 1
-        self.name_nodes.setdefault((kind, name), node)
+        self.name_events[(kind, name, node.iri)] += 1
+        self.name_nodes.setdefault((kind, name, node.iri), node)
 
     def _places(self, add, row: _Row, evidence: str) -> _Node:
         named, parent, above, region = [], None, None, None
