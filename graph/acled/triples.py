@@ -262,10 +262,12 @@ class _Emitter:
             # A new place the event does not lie in (above a place of the graph) is not minted.
             if not node.minted or node.iri in used:
                 self._count(column, name, node)
-        if location.minted and location.iri not in self.coordinates_written and coordinates is not None:
-            self.coordinates_written.add(location.iri)
-            add(f"{_iri(location.iri)} {_P['lat']} {_typed(row.latitude, _DECIMAL_TYPE)} .\n")
-            add(f"{_iri(location.iri)} {_P['long']} {_typed(row.longitude, _DECIMAL_TYPE)} .\n")
+        # ACLED's point is the named location's; an area near it is drawn at the same point
+        for node in {location.iri: location, place.iri: place}.values():
+            if node.minted and node.iri not in self.coordinates_written and coordinates is not None:
+                self.coordinates_written.add(node.iri)
+                add(f"{_iri(node.iri)} {_P['lat']} {_typed(row.latitude, _DECIMAL_TYPE)} .\n")
+                add(f"{_iri(node.iri)} {_P['long']} {_typed(row.longitude, _DECIMAL_TYPE)} .\n")
         if place.minted and row.geo_precision is not None:
             add(f"{_iri(place.iri)} {_P['geoPrecision']} {_typed(row.geo_precision, _INTEGER)} .\n")
         return place
