@@ -1,4 +1,9 @@
-"""Writing checked ACLED rows as N-Triples, one account per event."""
+"""Writing checked ACLED rows as N-Triples, one account per event.
+
+Literals, quotes (evidence with its selectors) and an account's document and author go through
+the data model's one writer, graph/triples.py; what is ACLED's own (its columns, its admin chain,
+names as ACLED wrote them) is written here, in the same N-Triples form.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +13,10 @@ from pathlib import Path
 
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from ..namespaces import GEO, MK, MKV, OA, SEM
+from ..namespaces import GEO, MK, MKV, SEM
+from ..triples import Writer
+from ..triples import literal as _text
+from ..triples import typed as _typed
 from .aliases import default_aliases_path
 from .codebook import ASSOCIATED_NOTE, CIVIC_EVENT_TYPES, OWN_ID_PREFIX, PLACE_LEVELS, SIDED_TYPES, Codebook
 from .names import slugify
@@ -20,21 +28,11 @@ def _iri(value) -> str:
     return f"<{value}>"
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"'
-
-
-def _typed(value, datatype) -> str:
-    return f'"{value}"^^<{datatype}>'
-
 
 _A = _iri(RDF.type)
 _LABEL, _IDENTIFIER, _DERIVED = _iri(RDFS.label), _iri(DCTERMS.identifier), _iri(PROV.wasDerivedFrom)
 _INTEGER, _DATE, _DECIMAL_TYPE = str(XSD.integer), str(XSD.date), str(XSD.decimal)
-_NON_NEGATIVE, _BOOLEAN, _DATETIME = str(XSD.nonNegativeInteger), str(XSD.boolean), str(XSD.dateTime)
+_BOOLEAN, _DATETIME = str(XSD.boolean), str(XSD.dateTime)
 _P = {name: _iri(term) for name, term in {
     "eventType": SEM.eventType, "hasPlace": SEM.hasPlace, "hasActor": SEM.hasActor,
     "roleType": SEM.roleType, "actorType": SEM.actorType, "timestamp": SEM.hasTimeStamp,
@@ -51,8 +49,7 @@ _P = {name: _iri(term) for name, term in {
     "disorderType": MK.disorderType, "acledInteraction": MK.acledInteraction,
     "title": DCTERMS.title, "publisher": DCTERMS.publisher, "citation": DCTERMS.bibliographicCitation,
     "modified": DCTERMS.modified, "value": RDF.value, "characterCount": MK.characterCount,
-    "hasSource": OA.hasSource, "hasSelector": OA.hasSelector, "exact": OA.exact, "start": OA.start,
-    "end": OA.end, "accordingTo": MK.accordingTo, "attributedTo": PROV.wasAttributedTo,
+    "accordingTo": MK.accordingTo, "attributedTo": PROV.wasAttributedTo,
     "documentKind": MK.documentKind, "sha256": MK.sha256, "nameInSource": MK.nameInSource,
     "samePlaceAs": MK.samePlaceAs, "formedFrom": MK.formedFrom, "acledDataId": MK.acledDataId,
     "relationType": MK.relationType, "source": MK.source, "relatedTo": MK.relatedTo,
@@ -61,8 +58,7 @@ _C = {name: _iri(term) for name, term in {
     "Event": MK.Event, "Incident": MK.Incident, "Participation": MK.Participation, "Harm": MK.Harm,
     "Actor": MK.Actor, "ArmedGroup": MK.ArmedGroup, "Community": MK.Community, "Place": MK.Place,
     "SourceDocument": MK.SourceDocument, "Bibliographic": DCTERMS.BibliographicResource,
-    "Entity": PROV.Entity, "SpecificResource": OA.SpecificResource,
-    "QuoteSelector": OA.TextQuoteSelector, "PositionSelector": OA.TextPositionSelector,
+    "Entity": PROV.Entity,
     "Relation": MK.Relation,
 }.items()}
 #: How the alias table's links between an actor of ACLED's and one of the graph's become relations.
@@ -121,9 +117,7 @@ class _Emitter:
         add(f"{event} {_LABEL} {_text(self._label(row, place_name))} .\n")
         add(f"{event} {_IDENTIFIER} {_text(slug)} .\n")
         add(f"{event} {_DERIVED} {evidence} .\n")
-        add(f"{event} {_P['accordingTo']} {document} .\n")
-        if self.r.publisher:
-            add(f"{event} {_P['attributedTo']} {_iri(self.r.publisher)} .\n")
+        Writer(self.base, out).account(event, document, _iri(self.r.publisher) if self.r.publisher else None)
         add(f"{event} {_P['eventType']} {_iri(MKV[row.sub_type])} .\n")
         theme = "civic-space" if row.event_type in CIVIC_EVENT_TYPES else "armed-conflict"
         add(f"{event} {_P['theme']} {_iri(MKV[theme])} .\n")
@@ -190,29 +184,24 @@ class _Emitter:
             lines.append(f"{doc} {_P['attributedTo']} {_iri(publisher)} .\n")
         return lines
 
-    def _quote(self, node: str, doc: str, exact: str, start: int) -> list[str]:
-        evidence, quote, position = _iri(node), _iri(node + "/quote"), _iri(node + "/position")
-        return [f"{evidence} {_A} {_C['SpecificResource']} .\n", f"{evidence} {_A} {_C['Entity']} .\n",
-                f"{evidence} {_P['hasSource']} {doc} .\n", f"{evidence} {_P['hasSelector']} {quote} .\n",
-                f"{evidence} {_P['hasSelector']} {position} .\n",
-                f"{quote} {_A} {_C['QuoteSelector']} .\n", f"{quote} {_P['exact']} {_text(exact)} .\n",
-                f"{position} {_A} {_C['PositionSelector']} .\n",
-                f"{position} {_P['start']} {_typed(start, _NON_NEGATIVE)} .\n",
-                f"{position} {_P['end']} {_typed(start + len(exact), _NON_NEGATIVE)} .\n"]
+    def _quote(self, doc_slug: str, exact: str, start: int) -> tuple[str, list[str]]:
+        """The evidence node quoting ``exact`` at ``start`` of the document, and its triples."""
+        lines: list[str] = []
+        return Writer(self.base, lines).evidence(doc_slug, start, start + len(exact), exact), lines
 
     def _evidence(self, row: _Row, doc_slug: str) -> tuple[str, str]:
         """The row as ACLED's record, a source document whose text is the notes, quoted whole."""
         doc = _iri(f"{self.base}source/{doc_slug}")
-        node = f"{self.base}evidence/{doc_slug}/0-{len(row.notes)}"
         lines = self._document(doc, f"ACLED event {row.acled_id}",
                                f"Armed Conflict Location & Event Data (ACLED), event {row.acled_id}",
                                row.notes, "dataset-record", self.r.publisher)
-        lines += self._quote(node, doc, row.notes, 0)
+        evidence, quote = self._quote(doc_slug, row.notes, 0)
+        lines += quote
         if row.timestamp is not None:
             stamp = row.timestamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             lines.append(f"{doc} {_P['modified']} {_typed(stamp, _DATETIME)} .\n")
         self.write(lines)
-        return _iri(node), doc
+        return evidence, doc
 
     def _alias_evidence(self, alias) -> str:
         """The alias table's row as the evidence of a tie it states: the table is a document too."""
@@ -228,11 +217,11 @@ class _Emitter:
         slug, text = self._alias_documents[alias.file]
         line = text.splitlines(keepends=False)[alias.line - 1]
         start = sum(len(x) for x in text.splitlines(keepends=True)[:alias.line - 1])
-        node = f"{self.base}evidence/{slug}/{start}-{start + len(line)}"
+        node = Writer(self.base).evidence_node(slug, start, start + len(line))
         if node not in self.done:
             self.done.add(node)
-            self.write(self._quote(node, _iri(f"{self.base}source/{slug}"), line, start))
-        return _iri(node)
+            self.write(self._quote(slug, line, start)[1])
+        return node
 
     def _count(self, kind: str, name: str, node: _Node) -> None:
         self.name_events[(kind, name, node.iri)] += 1
