@@ -13,10 +13,11 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from . import validate
+from . import coding_checks, validate
 from .files import write_all_atomic
 from .load import build_graph
 from .namespaces import MK, OA
+from .seeds import read_seeds
 
 
 @dataclass
@@ -53,6 +54,7 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | None = None,
     started = time.perf_counter()
     timings = {}
     graph = build_graph(seeds_folder, base)
+    coding_checks.check(read_seeds(seeds_folder))
     timings["load"] = time.perf_counter() - started
     mark = time.perf_counter()
     validate.check(graph)

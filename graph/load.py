@@ -465,8 +465,8 @@ class _Emitter:
         self.evidence(record, subject, data["evidence"])
 
     def emit_statistic(self, record: Record) -> None:
-        check_fields(record, ("id", "measure", "count", "reported_by", "period", "evidence"),
-                     ("qualifier", "subject", "place", "event", "part", "period_text",
+        check_fields(record, ("id", "measure", "count", "reported_by", "evidence"),
+                     ("qualifier", "subject", "place", "event", "period", "as_of", "part", "period_text",
                       "compared_to", "description"))
         data = record.data
         subject = self.iri("statistic", record.id)
@@ -482,9 +482,15 @@ class _Emitter:
             self.add(subject, MK.aboutEvent, self.ref(record, "events", data["event"], "event"))
         if "compared_to" in data:
             self.add(subject, MK.comparedTo, self.ref(record, "statistics", data["compared_to"], "compared_to"))
-        period = date_field(record, "period")
-        self.add(subject, MK.periodStart, Literal(period.earliest, datatype=XSD.date))
-        self.add(subject, MK.periodEnd, Literal(period.latest, datatype=XSD.date))
+        # A flow is counted over a period; a stock ("By late August, over 600,000 displaced")
+        # stands at a date and covers no period.
+        if ("period" in data) == ("as_of" in data):
+            raise record.error("give period (a flow counted over a span) or as_of (a stock at a date)", "period")
+        key, start, end = ("as_of", MK.asOfEarliest, MK.asOfLatest) if "as_of" in data else \
+            ("period", MK.periodStart, MK.periodEnd)
+        period = date_field(record, key)
+        self.add(subject, start, Literal(period.earliest, datatype=XSD.date))
+        self.add(subject, end, Literal(period.latest, datatype=XSD.date))
         self.add(subject, MK.periodText, self.in_source(record, "period_text"))
         self.common(record, subject, f"{data['measure']}: {data.get('subject', data.get('place', ''))} "
                                      f"({_iso_period(period)})".replace(":  (", ": ("))
