@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import yaml
 
 from . import quantities as q
 from .errors import MalikgError
+from .resources import seeds_dir
 from .seeds import SeedSet, as_list, document_folders, parse_date, read_seeds, read_source
 
 #: The largest text ``draft`` reads: ten times the longest report it was measured on (1 MB).
@@ -107,14 +108,16 @@ class QuoteIndex:
         for match in re.finditer(r"\w+", text):
             self.words[match.group()].append(match.start())
 
-    def occurrences(self, start: int, end: int, limit: int = 2) -> int:
+    def occurrences(self, start: int, end: int, tokens: list[tuple[int, int, str]], limit: int = 2) -> int:
+        """How often text[start:end] occurs (up to ``limit``), looking where its rarest whole word is."""
         phrase = self.text[start:end]
-        inner = [(m.group(), m.start()) for m in re.finditer(r"\w+", phrase)
-                 if (m.start() > 0 or start == 0 or not self.text[start - 1].isalnum())
-                 and (m.end() < len(phrase) or end == len(self.text) or not self.text[end].isalnum())]
+        inner = [t for t in tokens if start <= t[0] and t[1] <= end
+                 and (t[0] > start or start == 0 or not self.text[start - 1].isalnum())
+                 and (t[1] < end or end == len(self.text) or not self.text[end].isalnum())]
         if not inner:
             return min(limit, self.text.count(phrase))
-        word, offset = min(inner, key=lambda w: len(self.words.get(w[0], ())))
+        first, _, word = min(inner, key=lambda t: len(self.words.get(t[2], ())))
+        offset = first - start
         found = 0
         for position in self.words.get(word, ()):
             if position >= offset and self.text.startswith(phrase, position - offset):
@@ -127,8 +130,12 @@ class QuoteIndex:
         """The span, widened a word at a time (right, then left) within lo..hi, until unique."""
         text = self.text
         start, end = _trim(text, start, end)
+        tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+", text[lo:hi])]
+        tokens = [(s + lo, e + lo, w) for s, e, w in tokens]
+        if self.occurrences(*_trim(text, lo, hi), tokens) != 1:
+            return None  # the whole passage repeats, so no part of it is unique
         while True:
-            if self.occurrences(start, end) == 1:
+            if self.occurrences(start, end, tokens) == 1:
                 return text[start:end]
             if end < hi:
                 nxt = re.compile(r"\s*\S+").match(text, end, hi)
@@ -234,6 +241,7 @@ class Proposal:
     notes: list[str] = field(default_factory=list)
     same_incident: list[dict] = field(default_factory=list)
     position: int = 0
+    paragraph: int = -1
 
     def perpetrators(self) -> list[str]:
         return [a["actor"] for a in self.actors if a["role"] in ("perpetrator", "co-perpetrator")]
@@ -262,6 +270,7 @@ class _Drafter:
         self.year = year or _document_year(text)
         self.proposals: list[Proposal] = []
         self.by_place: dict[str, list[Proposal]] = defaultdict(list)
+        self.by_paragraph: dict[int, list[Proposal]] = defaultdict(list)
         self.new_places: dict[str, dict] = {}
         self.claims: list[dict] = []
         self.taken_ids = {str(r.data.get("id")) for records in seeds.records.values() for r in records}
@@ -269,7 +278,7 @@ class _Drafter:
         self.last_dated: Proposal | None = None
         self.last_group: list[Proposal] = []
         self.last_actors: list[dict] = []
-        self.mentions: list[tuple[int, str, str]] = []  # (position, text, actor id)
+        self.mentions: deque[tuple[int, str, str]] = deque(maxlen=40)  # recent (position, text, actor)
 
     # quotes
 
@@ -302,7 +311,7 @@ class _Drafter:
             return pid
         if pid not in self.new_places:
             kind = match.group("kind") if match.groupdict().get("kind") else None
-            clause = next(c for c in self.current if c.start <= start < c.end)
+            clause = self.clause
             quote = self.quote(match.start(), match.end(), clause)
             record = {"id": pid, "draft": True,
                       "draft_notes": ["a place the gazetteer does not know: check its name and kind"],
@@ -491,7 +500,7 @@ class _Drafter:
         event_id = self.new_id(date, places)
         proposal = Proposal(event_id, "incident" if len(places) == 1 else "campaign", places, date,
                             part, None, basis, relative_to, note, actors, [], types, [], [],
-                            position=clause.start)
+                            position=clause.start, paragraph=clause.paragraph)
         if reading is not None:
             body = self.text[clause.start:clause.end]
             lead = re.search(r"(?:\b(?:[Oo]n|[Ii]n|[Bb]y|[Ss]ince|[Dd]uring)\s+)?$", body[:reading.start])
@@ -499,7 +508,14 @@ class _Drafter:
         quote = self.quote(clause.start, clause.end, clause)
         if quote:
             proposal.evidence.append(quote)
+        region = self.region_in(*clause.sentence)
+        for place in places:
+            within = self.gaz.places.get(place, {}).get("within")
+            if region and within and within != region[0] and self.gaz.is_region(within):
+                proposal.notes.append(f"the text puts {place} in {region[1]!r}; the gazetteer has it within {within}")
         self.proposals.append(proposal)
+        if proposal.kind == "incident":
+            self.by_paragraph[clause.paragraph].append(proposal)
         if len(places) == 1:
             self.by_place[places[0]].append(proposal)
         return proposal
@@ -549,6 +565,7 @@ class _Drafter:
     def run(self) -> None:
         self.current = clauses(self.text)
         for clause in self.current:
+            self.clause = clause
             self.read_clause(clause)
         for clause in self.current:
             self.read_claim(clause)
@@ -565,9 +582,8 @@ class _Drafter:
         if re.search(r"\bretaliation\b|\bin response to\b", body):
             return  # the clause looks back at an act already told, to give its motive
         actors = self.perpetrators(clause, first_verb)
-        places = [p for s, e, p in self.places_in(clause.start, clause.end)
-                  if not self.gaz.is_region(p) and p not in self.new_places or p in self.new_places]
-        places = list(dict.fromkeys(p for p in places if not self.gaz.is_region(p)))
+        places = list(dict.fromkeys(p for _, _, p in self.places_in(clause.start, clause.end)
+                                    if not self.gaz.is_region(p)))
         dated = self.clause_date(clause)
         if dated and re.search(r"\breturned\b", body) and not places:
             places = [p for proposal in self.last_group for p in proposal.places]
@@ -613,7 +629,7 @@ class _Drafter:
 
     def continues(self, clause: Clause, actors: list[dict]) -> bool:
         """Whether a clause without place or date goes on telling the previous incident."""
-        if not self.last_group or _paragraph(self.current, self.last_group[0].position) != clause.paragraph:
+        if not self.last_group or self.last_group[0].paragraph != clause.paragraph:
             return False
         return not actors or [a["actor"] for a in actors] == [a["actor"] for a in self.last_actors]
 
@@ -674,7 +690,6 @@ class _Drafter:
                 harm = self.finish_harm(item, clause)
                 if harm:
                     campaign.harms.append(harm)
-            self.by_place_campaign = campaign
 
     # claims
 
@@ -686,16 +701,15 @@ class _Drafter:
         accusation = re.search(r"\baccuse[sd]?\b[^.]*?\bof (collaborating with|being members of)\b", body)
         if not (retaliation or suspicion):
             return
-        earlier = [p for p in self.proposals if p.position <= clause.start and p.kind == "incident"]
-        own = [p for p in earlier if p.position >= clause.sentence[0]]
+        paragraph = [p for p in self.by_paragraph.get(clause.paragraph, []) if p.position <= clause.start]
+        own = [p for p in paragraph if p.position >= clause.sentence[0]]
         if own:
             about = own
         else:
-            paragraph = [p for p in earlier if _paragraph(self.current, p.position) == clause.paragraph]
             named = [p for p in paragraph if any(self.gaz.places.get(pl, {}).get("label", "\0") in body
                                                  for pl in p.places)]
             plural = re.search(r"\bthe attacks\b", body, re.IGNORECASE)
-            about = named or (paragraph if plural else paragraph[-1:]) or earlier[-1:]
+            about = named or (paragraph if plural else paragraph[-1:]) or self.previous_incident(clause)
         if not about:
             return
         quote = self.quote(*clause.sentence, clause)
@@ -748,6 +762,12 @@ class _Drafter:
         claim["id"] = _unique(f"{about[0].id}-{claim['motive']}", self.taken_ids | {c["id"] for c in self.claims})
         self.claims.append(claim)
 
+    def previous_incident(self, clause: Clause) -> list[Proposal]:
+        for number in range(clause.paragraph - 1, max(-1, clause.paragraph - 3), -1):
+            if self.by_paragraph.get(number):
+                return self.by_paragraph[number][-1:]
+        return []
+
     # output
 
     def same_incidents(self, proposal: Proposal) -> list[dict]:
@@ -798,10 +818,6 @@ class _Drafter:
             if proposal.date_basis == "inferred":
                 record["date_note"] = proposal.date_note or "inferred from the text; check"
             record["place"] = proposal.places[0] if len(proposal.places) == 1 else list(proposal.places)
-            region = None
-            for p in proposal.places:
-                if p in self.gaz.places and self.gaz.places[p].get("within"):
-                    region = self.gaz.places[p]["within"]
             if not proposal.actors:
                 record["draft_notes"].append("no perpetrator named in the text's own words")
             else:
@@ -815,8 +831,6 @@ class _Drafter:
                 record["draft_notes"].append(
                     "possibly another account of " + ", ".join(s["event"] for s in same)
                     + ": if so, keep this record and set same_incident (see draft_same_incident)")
-            if region is None:
-                pass
             if not record["draft_notes"]:
                 record["draft_notes"].append("check every field against its quote")
             out.append(record)
@@ -827,13 +841,6 @@ def _verb_of(item: dict) -> str:
     harm_type = item["harm"]["type"]
     return {"homes-burned": "burned", "health-facility-burned": "burned", "homes-looted": "looted",
             "livestock-looted": "looted", "property-looted": "looted"}.get(harm_type, harm_type)
-
-
-def _paragraph(clause_list: list[Clause], position: int) -> int:
-    for clause in clause_list:
-        if clause.start <= position < clause.end + 1:
-            return clause.paragraph
-    return -1
 
 
 def _differences(harms: list[dict], coded: dict) -> list[str]:
@@ -883,8 +890,6 @@ def _document_year(text: str) -> int | None:
 
 def seeded_document(text: str, seeds_folder: Path | None = None) -> tuple[Path, object] | None:
     """The seed document folder whose text this is, if any."""
-    from .resources import seeds_dir
-
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     for folder in document_folders(Path(seeds_folder) if seeds_folder else seeds_dir()):
         source = read_source(folder)
@@ -894,9 +899,13 @@ def seeded_document(text: str, seeds_folder: Path | None = None) -> tuple[Path, 
 
 
 def draft(text: str, source_id: str | None = None, seeds_folder: Path | None = None,
-          year: int | None = None) -> Draft:
-    """Proposed records for ``text``, checked against the seeds (default: the bundled ones)."""
-    seeds = read_seeds(seeds_folder)
+          year: int | None = None, seeds: SeedSet | None = None) -> Draft:
+    """Proposed records for ``text``, checked against the seeds (default: the bundled ones).
+
+    ``seeds`` is the already-read seed set, for callers that draft many texts; ``year`` places
+    dates the text gives without one (default: the year the text names most often).
+    """
+    seeds = seeds or read_seeds(seeds_folder)
     publisher = None
     covered: list[str] = []
     seeded = seeded_document(text, seeds_folder)
@@ -910,8 +919,7 @@ def draft(text: str, source_id: str | None = None, seeds_folder: Path | None = N
                          if Path(r.file).parent == Path(folder) or Path(r.file).parent.name == Path(folder).name)
         covered = [f"{name} ({n})" for name, n in sorted(counts.items())]
     elif source_id:
-        for folder in document_folders(Path(seeds_folder) if seeds_folder else __import__(
-                "graph.resources", fromlist=["seeds_dir"]).seeds_dir()):
+        for folder in document_folders(Path(seeds_folder) if seeds_folder else seeds_dir()):
             source = read_source(folder)
             if source.id == source_id:
                 publisher = source.publisher

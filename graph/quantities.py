@@ -273,8 +273,8 @@ class DateReading:
     def seed(self, year: int | None) -> tuple[str, str | None] | None:
         """The seed ``date`` (and ``part``) this phrase gives in ``year``; None if it needs more."""
         y = self.year or year
-        if y is None or self.kind == "relative":
-            return None
+        if y is None or self.kind == "relative" or not self.bounds(y):
+            return None  # no such day ("June 31"), or it needs what it counts from
         if self.kind in ("day", "days"):
             if len(self.days) != 1:
                 return None
