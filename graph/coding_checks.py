@@ -128,8 +128,8 @@ def check_date(record: Record, field_name: str, text_field: str, span, anchor=No
         return []  # no date phrase the reader knows; nothing to compare
     if reading.kind == "relative":
         if anchor is None:
-            if "relative_to" in record.data:
-                return []
+            if "relative_to" in record.data or reading.relation == "weekday":
+                return []  # a weekday counts back from the document's date, which is not the record's
             return [_problem(record, "relative_to",
                              f"{text_field} {words!r} is relative; say what it counts from (relative_to)")]
     if q.agrees(reading, *span, anchor=anchor, within=within):

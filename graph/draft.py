@@ -56,7 +56,9 @@ PROPERTY_GROUPS = {"homes", "livestock", "health-facilities", "property"}
 NOUNS = {noun: group for group, nouns in q.GROUP_NOUNS.items() for noun in nouns}
 NOUNS.update({"property": "property", "others": None, "other": None})
 NOUN = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, NOUNS), key=len, reverse=True)) + r")(?![\w-])")
-PASSIVE = re.compile(r"\b(?:were|was|been|being|those|who)\s+$")
+#: "those killed", "who were arrested": the verb tells of people already counted.
+RELATIVE_CLAUSE = re.compile(r"\b(?:those|who|which|that)\s+(?:(?:were|was|had been|have been)\s+)?$")
+PASSIVE = re.compile(r"\b(?:were|was|been|being)\s+$")
 NOT_INCIDENT_PLACES = {"country", "region", "area", "claimed-region", "archipelago"}
 PERPETRATOR_KINDS = {"armed-group", "state-body"}
 CERTAINTY_WORDS = [("alleged", "alleged"), ("apparent", "apparent"), ("apparently", "apparent"),
@@ -171,12 +173,25 @@ def clauses(text: str) -> list[Clause]:
             s0 = line.start() + sentence.start()
             s1 = line.start() + sentence.end()
             cut = s0
-            for split in re.finditer(r";\s*|,?\s+then\s+(?=\w)|,\s+and\s+(?=(?:on|in|between) [A-Z])",
-                                     text[s0:s1]):
+            for split in re.finditer(r";\s*|,?\s+then\s+(?=\w)|,\s+and\s+", text[s0:s1]):
+                if split.group(0).strip(", ").startswith("and") and not _dated_both_sides(
+                        text, cut, s0 + split.start(), s0 + split.end(), s1):
+                    continue
                 found.append(Clause(cut, s0 + split.start(), (s0, s1), number))
                 cut = s0 + split.end()
             found.append(Clause(cut, s1, (s0, s1), number))
     return found
+
+
+def _dated_both_sides(text: str, start: int, left_end: int, right_start: int, end: int) -> bool:
+    """Whether ", and" joins two acts each with its own date ("..., on January 27, and ... in early January")."""
+    if not re.search(r"\d|" + q._MONTH, text[right_start:end]):
+        return False
+    stop = re.compile(r";|,\s+and\s+").search(text, right_start, end)
+    right = text[right_start:stop.start() if stop else end]
+    def dated(part):
+        return any(r.kind not in ("year",) for r in q.dates(part))
+    return dated(text[start:left_end]) and dated(right)
 
 
 # --- the gazetteer ---------------------------------------------------------------------------
@@ -260,7 +275,7 @@ class Draft:
 
 class _Drafter:
     def __init__(self, text: str, seeds: SeedSet, source_id: str | None, publisher: str | None,
-                 year: int | None):
+                 year: int | None, issued: str | None = None):
         self.text = text
         self.seeds = seeds
         self.gaz = Gazetteer.from_seeds(seeds)
@@ -268,6 +283,8 @@ class _Drafter:
         self.source_id = source_id
         self.publisher = publisher
         self.year = year or _document_year(text)
+        spec = parse_date(issued) if issued and re.fullmatch(r"\d{4}-\d\d-\d\d", str(issued)) else None
+        self.issued = spec.day if spec else None  # what "on Sunday" counts back from
         self.proposals: list[Proposal] = []
         self.by_place: dict[str, list[Proposal]] = defaultdict(list)
         self.by_paragraph: dict[int, list[Proposal]] = defaultdict(list)
@@ -358,6 +375,15 @@ class _Drafter:
         if entries:
             return entries
         head = self.text[clause.start:until]
+        forces = re.search(r"\b([A-Z][a-z]+) (?:drones?|soldiers?|troops|army|aircraft|air ?strikes?|drone strikes?)\b", head)
+        if forces:  # "a Malian drone": the state forces named by that adjective, if the gazetteer has one
+            armies = sorted({aid for name, aid in self.gaz.actor_by_name.items() if name.startswith(forces.group(1) + " ")
+                             and self.gaz.actors[aid].get("actor_type") == "state-forces"
+                             and self.gaz.actors[aid].get("kind") == "armed-group"})
+            if len(armies) == 1:
+                return [{"actor": armies[0], "role": "perpetrator", "note": f"read from {forces.group(0)!r}"}]
+        if self.last_actors and clause.start > clause.sentence[0] and not re.search(r"\b[A-Z]", head[1:]):
+            return [dict(a) for a in self.last_actors]  # "..., then returned on February 1": the same subject
         bare = re.search(r"\b(soldiers|fighters|militiamen|forces)\b", head)
         if bare:
             for _, mention, aid in reversed(self.mentions):
@@ -375,23 +401,32 @@ class _Drafter:
         verbs = [m for m in VERB.finditer(text, clause.start, clause.end)]
         items = []
         for n, verb in enumerate(verbs):
-            if PASSIVE.search(text[max(clause.start, verb.start() - 12):verb.start()]):
+            before = text[max(clause.start, verb.start() - 20):verb.start()]
+            if RELATIVE_CLAUSE.search(before):
                 continue
             verb_type = next(t for pattern, t in VERB_TYPES if pattern.match(verb.group(1)))
+            if PASSIVE.search(before):  # "At least 21 people, including 11 children, were killed"
+                subject = self.objects(clause.start, clause.start, verb_type, verb.start(), clause)
+                for item in subject[:1]:
+                    item["span"] = (item["span"][0], max(item["span"][1], verb.end()))
+                    place_end, place = self.place_after(verb.end(), clause.end)
+                    item["place"] = item["place"] or place
+                items.extend(subject[:1])
+                continue
             span_end = verbs[n + 1].start() if n + 1 < len(verbs) else clause.end
-            items.extend(self.objects(verb, verb_type, span_end, clause))
+            items.extend(self.objects(verb.end(), verb.start(), verb_type, span_end, clause))
         return items
 
-    def objects(self, verb: re.Match, verb_type: str, span_end: int, clause: Clause) -> list[dict]:
+    def objects(self, begin: int, quote_start: int, verb_type: str, span_end: int, clause: Clause) -> list[dict]:
         """The verb's objects: "28 villagers in Ogota, including 3 children, and 4 villagers in Ouémbé"."""
         text = self.text
         found: list[dict] = []
         top = None
         including = False
-        cursor = verb.end()
-        nouns = list(NOUN.finditer(text, verb.end(), span_end))
+        cursor = begin
+        nouns = list(NOUN.finditer(text, begin, span_end))
         elliptic = list(re.finditer(r"(?:(?<=,\s)|(?<=of which\s)|(?<=\band\s))(?:(at least|over|more than|about|up to)\s+)?"
-                                    r"(\d[\d,]*|" + q._WORD + r")\s+in\s+", text[verb.end():span_end]))
+                                    r"(\d[\d,]*|" + q._WORD + r")\s+in\s+", text[begin:span_end]))
         for n, noun in enumerate(nouns):
             if n + 1 < len(nouns) and re.fullmatch(r"\s+", text[noun.end():nouns[n + 1].start()]):
                 continue  # "civilian men": the first noun qualifies the second
@@ -417,7 +452,7 @@ class _Drafter:
                 start = max(cursor, noun.start() - 30) + vague.start()
             else:
                 start = noun.start()
-            if not found and len(text[verb.end():start].split()) > 3:
+            if not found and len(text[begin:start].split()) > 3:
                 break  # the verb's object comes right after it, or this is not its object
             cursor = noun.end()
             harm_type = OBJECT_TYPES.get((verb_type, group)) if verb_type in ("burned", "looted") else verb_type
@@ -441,7 +476,7 @@ class _Drafter:
                     harm["description"] = f"{vague.group(1)} {word}"
             if group and (group not in PROPERTY_GROUPS or harm_type != "homes-burned"):
                 harm["group"] = group
-            item = {"harm": harm, "place": place, "span": (verb.start() if not found else start, end), "group": group}
+            item = {"harm": harm, "place": place, "span": (quote_start if not found else start, end), "group": group}
             if including and top is not None and place is None and count is not None:
                 top.setdefault("parts", []).append(item)
                 continue
@@ -452,10 +487,10 @@ class _Drafter:
             if a["place"] is None and b["place"] and re.fullmatch(r",?\s+and\s+", text[a["span"][1]:b["span"][0]]):
                 a["place"] = b["place"]
         for match in elliptic:  # "of which at least 150 in Pel Kanda, 100 in Songo"
-            start = verb.end() + match.start()
+            start = begin + match.start()
             if not found or any(i["span"][0] <= start < i["span"][1] for i in found):
                 continue
-            end, place = self.place_after(verb.end() + match.end() - len(" in ") - 1 + 1, span_end)
+            end, place = self.place_after(begin + match.end() - len(" in "), span_end)
             value = q.parse_number(match.group(2))
             if place is None or value is None:
                 continue
@@ -537,6 +572,12 @@ class _Drafter:
             if reading.kind == "year" and not re.search(r"\b(?:in|since|during)\s+$",
                                                         self.text[clause.start:clause.start + reading.start]):
                 continue
+            if reading.relation == "weekday":
+                if self.issued is None:
+                    continue
+                [(day, _)] = reading.bounds(None, (self.issued, self.issued))
+                return (reading, day.isoformat(), None, "inferred", None,
+                        f"{reading.text!r}: the {day:%A} on or before the document's date, {self.issued.isoformat()}")
             if reading.kind == "relative":
                 anchor = self.last_dated
                 if anchor is None or anchor.date is None:
@@ -696,10 +737,12 @@ class _Drafter:
     def read_claim(self, clause: Clause) -> None:
         text = self.text
         body = text[clause.start:clause.end]
-        retaliation = re.search(r"\bretaliation\b", body)
+        retaliation = re.search(r"\bretaliation\b|\battacked because\b", body)
         suspicion = re.search(r"\bsuspected\b[^.]*\bof collaborating\b", body)
         accusation = re.search(r"\baccuse[sd]?\b[^.]*?\bof (collaborating with|being members of)\b", body)
-        if not (retaliation or suspicion):
+        search = re.search(r"\b(?:searching for|hunting for|targeted|targeting)\s+(?:suspected\s+)?"
+                           r"(Islamist fighters|armed group members|terrorists|militants|jihadists|insurgents)", body)
+        if not (retaliation or suspicion or search):
             return
         paragraph = [p for p in self.by_paragraph.get(clause.paragraph, []) if p.position <= clause.start]
         own = [p for p in paragraph if p.position >= clause.sentence[0]]
@@ -709,7 +752,10 @@ class _Drafter:
             named = [p for p in paragraph if any(self.gaz.places.get(pl, {}).get("label", "\0") in body
                                                  for pl in p.places)]
             plural = re.search(r"\bthe attacks\b", body, re.IGNORECASE)
-            about = named or (paragraph if plural else paragraph[-1:]) or self.previous_incident(clause)
+            lead = [p for p in paragraph if paragraph and p.date == paragraph[0].date]
+            attacked = re.search(r"\b(?:they|we|villagers) were attacked\b", body, re.IGNORECASE)
+            about = (named or (paragraph if plural else lead if attacked else paragraph[-1:])
+                     or self.previous_incident(clause))
         if not about:
             return
         quote = self.quote(*clause.sentence, clause)
@@ -717,7 +763,7 @@ class _Drafter:
             return
         claim = {"id": "", "draft": True, "draft_notes": [],
                  "about": sorted({p.id for p in about}, key=[p.id for p in about].index),
-                 "motive": "retaliation" if retaliation else "suspected-collaboration"}
+                 "motive": "retaliation" if retaliation else "suspected-collaboration" if suspicion else "counterterrorism"}
         perpetrators = list(dict.fromkeys(a for p in about for a in p.perpetrators()))
         if perpetrators:
             claim["actor"] = perpetrators if len(perpetrators) > 1 else perpetrators[0]
@@ -744,7 +790,12 @@ class _Drafter:
             if linked:
                 claim["linked_to"] = linked[0]
         speaker = re.search(r"\b(Witnesses|Villagers|Residents|Survivors)\s+said\b", body)
-        if self.publisher:
+        claimed = re.search(r"\bwhich (?:the )?(.+?) claimed\b", body)
+        claimed_by = [a for _, _, a in self.actors_in(clause.start + claimed.start(1), clause.start + claimed.end(1))] if claimed else []
+        if claimed_by:  # "which the Malian armed forces claimed targeted armed group members"
+            claim["claimant"] = claimed_by[0]
+            claim["draft_notes"].append(f"claimant {claimed_by[0]}: {claimed.group(0)!r}")
+        elif self.publisher:
             claim["claimant"] = self.publisher
             claim["draft_notes"].append(
                 f"claimant {self.publisher}: the document's publisher"
@@ -756,6 +807,8 @@ class _Drafter:
             if re.search(rf"\b{word}\b", body):
                 certainty = value
                 break
+        if claimed_by:
+            certainty = "claimed"
         if certainty != "stated":
             claim["certainty"] = certainty
         claim["evidence"] = [quote]
@@ -899,21 +952,24 @@ def seeded_document(text: str, seeds_folder: Path | None = None) -> tuple[Path, 
 
 
 def draft(text: str, source_id: str | None = None, seeds_folder: Path | None = None,
-          year: int | None = None, seeds: SeedSet | None = None) -> Draft:
+          year: int | None = None, seeds: SeedSet | None = None, issued: str | None = None) -> Draft:
     """Proposed records for ``text``, checked against the seeds (default: the bundled ones).
 
     ``seeds`` is the already-read seed set, for callers that draft many texts; ``year`` places
-    dates the text gives without one (default: the year the text names most often).
+    dates the text gives without one (default: the year the text names most often); ``issued``
+    (YYYY-MM-DD, default: the source document's) is what "on Sunday" counts back from.
     """
     seeds = seeds or read_seeds(seeds_folder)
     publisher = None
+    given = issued
     covered: list[str] = []
+    issued = None
     seeded = seeded_document(text, seeds_folder)
     document = None
     if seeded:
         folder, source = seeded
         source_id = source_id or source.id
-        publisher = source.publisher
+        publisher, issued = source.publisher, source.issued
         document = str(folder)
         counts = Counter(Path(r.file).name for records in seeds.records.values() for r in records
                          if Path(r.file).parent == Path(folder) or Path(r.file).parent.name == Path(folder).name)
@@ -922,8 +978,8 @@ def draft(text: str, source_id: str | None = None, seeds_folder: Path | None = N
         for folder in document_folders(Path(seeds_folder) if seeds_folder else seeds_dir()):
             source = read_source(folder)
             if source.id == source_id:
-                publisher = source.publisher
-    drafter = _Drafter(text, seeds, source_id, publisher, year)
+                publisher, issued = source.publisher, source.issued
+    drafter = _Drafter(text, seeds, source_id, publisher, year, given or issued)
     drafter.run()
     events = drafter.records()
     claims = [c for c in drafter.claims if set(c["about"]) <= {e["id"] for e in events}]

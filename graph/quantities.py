@@ -107,18 +107,33 @@ class Quantity:
         return self.start - (len(self.qualifier_text) + 1 if self.qualifier_text else 0)
 
 
+_RANGE_NEXT = re.compile(r"\s*(?:–|—|-|to)\s*(?=\d)")
+
+
 def quantities(text: str) -> list[Quantity]:
-    """Every number in ``text``, digits or words, with the qualifier words before it."""
+    """Every number in ``text``, digits or words, with the qualifier words before it.
+
+    "20+" reads as at least 20; in a range "25–82" the first figure is a floor (at least 25)
+    and the second a ceiling (up to 82, or at least 82 when written "82+").
+    """
     found = []
+    previous_low = False
     for match in NUMBER.finditer(text):
         value = parse_number(match.group(0))
         if value is None:
             continue
         before = text[max(0, match.start() - 24):match.start()]
         qualifier = _QUALIFIER.search(before)
-        found.append(Quantity(value, match.group(0), match.start(), match.end(),
-                              QUALIFIER_WORDS[qualifier.group(1).lower()] if qualifier else "exact",
-                              qualifier.group(1) if qualifier else None))
+        read, words = (QUALIFIER_WORDS[qualifier.group(1).lower()], qualifier.group(1)) if qualifier else ("exact", None)
+        if previous_low:  # the ceiling of a range
+            read, words = "up-to", words or "–"
+        starts_range = bool(_RANGE_NEXT.match(text, match.end())) and not previous_low
+        if starts_range:
+            read, words = "at-least", words or "from"
+        if text.startswith("+", match.end()):
+            read, words = "at-least", "+"
+        found.append(Quantity(value, match.group(0), match.start(), match.end(), read, words))
+        previous_low = starts_range
     return found
 
 
@@ -195,15 +210,20 @@ RELATIVE = {
     "the same month": "same-month", "that month": "same-month", "the following month": "next-month",
     "the next month": "next-month", "the same week": "same-week",
 }
+WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
 
+_DASH = r"\s*(?:–|—|-|to|until|through)\s*"
 _DATE_PATTERNS = [
+    ("day-range", re.compile(rf"\b(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b")),
+    ("day-range", re.compile(rf"\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})(?:,?\s+(?P<y1>{_YEAR}))?\b")),
     ("interval", re.compile(
         rf"\b(?:[Bb]etween|[Ff]rom)\s+(?P<m1>{_MONTH})(?:\s+(?P<d1>\d{{1,2}}))?(?:,?\s+(?P<y1>{_YEAR}))?"
         rf"\s+(?:and|to|until|through)\s+(?P<m2>{_MONTH})(?:\s+(?P<d2>\d{{1,2}}))?(?:,?\s+(?P<y2>{_YEAR}))?\b")),
     ("year-interval", re.compile(rf"\b(?:[Bb]etween|[Ff]rom)\s+(?P<y1>{_YEAR})\s+(?:and|to)\s+(?P<y2>{_YEAR})\b")),
     ("days", re.compile(
         rf"\b(?P<m1>{_MONTH})\s+(?P<days>\d{{1,2}}(?:(?:,\s*|,?\s+and\s+)\d{{1,2}})*)(?![\d:])(?:,?\s+(?P<y1>{_YEAR}))?\b")),
-    ("day-first", re.compile(rf"\b(?P<days>\d{{1,2}})\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b")),
+    ("day-first", re.compile(rf"\b(?P<days>\d{{1,2}}(?:(?:,\s*|,?\s+and\s+)\d{{1,2}})*)\s+(?P<m1>{_MONTH})"
+                             rf"(?:,?\s+(?P<y1>{_YEAR}))?\b")),
     ("part-month", re.compile(rf"\b(?P<part>{_PART})[-\s]+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b",
                               re.IGNORECASE)),
     ("part-year", re.compile(rf"\b(?P<part>{_PART})[-\s]+(?P<y1>{_YEAR})\b", re.IGNORECASE)),
@@ -214,6 +234,7 @@ _DATE_PATTERNS = [
     ("year", re.compile(rf"(?<![\d-])(?P<y1>{_YEAR})(?![\d-])")),
     ("relative", re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b",
                             re.IGNORECASE)),
+    ("weekday", re.compile(r"\b(?:(?:on|last)\s+)?(" + "|".join(calendar.day_name) + r")\b")),
 ]
 
 
@@ -232,7 +253,8 @@ class DateReading:
     end_year: int | None = None
     end_month: int | None = None
     end_day: int | None = None
-    relation: str | None = None   # same-day, next-day, same-month, ...
+    relation: str | None = None   # same-day, next-day, same-month, weekday, ...
+    weekday: int | None = None    # "on Sunday": 6, counted back from the document's date
 
     def bounds(self, year: int | None = None, anchor: tuple[dt.date, dt.date] | None = None
                ) -> list[tuple[dt.date, dt.date]]:
@@ -244,7 +266,7 @@ class DateReading:
         y = self.year or year
         try:
             if self.kind == "relative":
-                return _relative_bounds(self.relation, anchor) if anchor else []
+                return _relative_bounds(self.relation, anchor, self.weekday) if anchor else []
             if y is None:
                 return []
             if self.kind in ("day", "days"):
@@ -304,9 +326,13 @@ def _part_span(year: int, month: int | None, part: str) -> tuple[dt.date, dt.dat
     return spec.earliest, spec.latest
 
 
-def _relative_bounds(relation: str, anchor: tuple[dt.date, dt.date]) -> list[tuple[dt.date, dt.date]]:
+def _relative_bounds(relation: str, anchor: tuple[dt.date, dt.date], weekday: int | None = None
+                     ) -> list[tuple[dt.date, dt.date]]:
     first, last = anchor
     one = dt.timedelta(days=1)
+    if relation == "weekday":  # the last such day on or before the anchor (a news item's date)
+        day = first - dt.timedelta(days=(first.weekday() - weekday) % 7)
+        return [(day, day)]
     if relation == "same-day":
         return [anchor] if first == last else []
     if relation == "next-day":
@@ -346,9 +372,15 @@ def dates(text: str) -> list[DateReading]:
 def _reading(kind: str, match: re.Match) -> DateReading | None:
     g = match.groupdict()
     common = {"text": match.group(0), "start": match.start(), "end": match.end()}
+    if kind == "weekday":
+        return DateReading("relative", relation="weekday", weekday=WEEKDAYS[match.group(1).lower()], **common)
     if kind == "relative":
         phrase = match.group(1).lower()
         return DateReading("relative", relation=RELATIVE[phrase], **common)
+    if kind == "day-range":
+        month = MONTHS[g["m1"].lower()]
+        return DateReading("interval", year=_int(g["y1"]), month=month, days=(int(g["d1"]),),
+                           end_month=month, end_day=int(g["d2"]), **common)
     if kind == "year-interval":
         return DateReading("interval", year=int(g["y1"]), month=1, end_year=int(g["y2"]), end_month=12, **common)
     if kind == "interval":

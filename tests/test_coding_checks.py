@@ -90,6 +90,17 @@ def test_relative_dates_count_from_their_anchor():
     both = q.read_date("On August 9 and 16")
     assert both.days == (9, 16) and (dt.date(2024, 8, 16),) * 2 in both.bounds(2024)
     assert q.read_date("In May, participants").month == 5 and q.read_date("you may go") is None
+    # a news item of Monday 26 August 2024 on drone strikes "on Sunday": the chapter's August 25
+    sunday = q.read_date("were killed by drone strikes on Sunday")
+    assert sunday.bounds(anchor=(dt.date(2024, 8, 26),) * 2) == [(dt.date(2024, 8, 25),) * 2]
+
+
+def test_day_ranges_and_open_figures():
+    first, last = q.read_date("25–27 July 2024").bounds()[0]
+    assert (first, last) == (dt.date(2024, 7, 25), dt.date(2024, 7, 27))
+    assert [(n.value, n.qualifier) for n in q.quantities("20+ rebels killed")] == [(20, "at-least")]
+    assert [(n.value, n.qualifier) for n in q.quantities("25–82+ killed")] == [(25, "at-least"), (82, "at-least")]
+    assert [(n.value, n.qualifier) for n in q.quantities("from 10 to 20 people")] == [(10, "at-least"), (20, "up-to")]
 
 
 # --- the bundled seeds pass; the four changes a test suite missed do not ----------------------------

@@ -126,6 +126,29 @@ def test_another_account_of_a_coded_incident_names_the_figures_that_differ():
     assert kalala["id"] == "2024-01-kalala-draft"  # never the id of the record it may duplicate
 
 
+def test_a_passive_sentence_dated_by_weekday_is_another_account_of_tinzaouaten():
+    account = ("At least 21 people, including 11 children, were killed by drone strikes on Sunday on the "
+               "town of Tinzaouaten in north Mali, near where the army suffered a heavy blow last month.")
+    [strike] = draft(account, issued="2024-08-26").events
+    assert (strike["place"], strike["date"], strike["date_text"], strike["date_basis"]) == (
+        "tinzaouaten", "2024-08-25", "on Sunday", "inferred")
+    assert "2024-08-26" in strike["date_note"] and strike["type"] == "air-drone-strike"
+    assert strike["harms"] == [{"type": "killed", "count": 21, "qualifier": "at-least", "group": "people",
+                                "includes": [{"count": 11, "group": "children"}],
+                                "evidence": "At least 21 people, including 11 children, were killed"}]
+    [same] = strike["draft_same_incident"]
+    assert same["event"] == "2024-08-25-tinzaouaten"
+    assert same["differs"] == ["killed people: here at-least 21, not coded there"]
+
+
+def test_state_forces_named_by_their_adjective_and_claims_of_the_army(chapter):
+    [konokassi] = at(chapter, "konokassi", "2024-02-16")["actors"]
+    assert konokassi == {"actor": "malian-armed-forces", "role": "perpetrator", "note": "read from 'Malian drone'"}
+    tinzaouaten = at(chapter, "tinzaouaten", "2024-08-25")["id"]
+    [claim] = [c for c in chapter.claims if c["about"] == [tinzaouaten]]
+    assert (claim["motive"], claim["claimant"], claim["certainty"]) == ("counterterrorism", "malian-armed-forces", "claimed")
+
+
 def test_draft_is_deterministic(chapter):
     assert drafting._dump(draft(TEXT).events) == drafting._dump(chapter.events)
 
