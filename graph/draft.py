@@ -23,7 +23,7 @@ import yaml
 from . import quantities as q
 from .errors import MalikgError
 from .resources import seeds_dir
-from .seeds import SeedSet, as_list, document_folders, parse_date, read_seeds, read_source
+from .seeds import SeedSet, _display, as_list, document_folders, parse_date, read_seeds, read_source
 
 #: The largest text ``draft`` reads: ten times the longest report it was measured on (1 MB).
 MAX_BYTES = 10_000_000
@@ -254,7 +254,6 @@ class Proposal:
     types: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    same_incident: list[dict] = field(default_factory=list)
     position: int = 0
     paragraph: int = -1
 
@@ -662,7 +661,7 @@ class _Drafter:
             return
         if not group and dated and len(places) > 1:
             group = [self._campaign(clause, places, dated, actors, types)]
-        self.attach(clause, items, group, dated, actors, types)
+        self.attach(clause, items, group, actors)
         if group:
             self.last_group = group
         if actors:
@@ -683,7 +682,8 @@ class _Drafter:
         self.last_dated = campaign
         return campaign
 
-    def attach(self, clause: Clause, items: list[dict], group: list[Proposal], dated, actors, types) -> None:
+    def attach(self, clause: Clause, items: list[dict], group: list[Proposal], actors) -> None:
+        """Give each harm to the incident at its place, or to a campaign when it is a joint figure."""
         joint = []
         for item in items:
             target = None
@@ -970,7 +970,7 @@ def draft(text: str, source_id: str | None = None, seeds_folder: Path | None = N
         folder, source = seeded
         source_id = source_id or source.id
         publisher, issued = source.publisher, source.issued
-        document = str(folder)
+        document = _display(Path(folder))
         counts = Counter(Path(r.file).name for records in seeds.records.values() for r in records
                          if Path(r.file).parent == Path(folder) or Path(r.file).parent.name == Path(folder).name)
         covered = [f"{name} ({n})" for name, n in sorted(counts.items())]
@@ -1001,6 +1001,9 @@ def write_draft(result: Draft, output: Path) -> list[Path]:
     if not output.name.startswith("events"):
         raise MalikgError("the output file's name must start with events (e.g. events-draft.yaml), "
                           "so that validate reads it as event records", file=str(output))
+    if output.name in ("events.yaml", "events.yml"):
+        raise MalikgError("name the output events-NAME.yaml: a file called events.yaml stands for the "
+                          "bundled one when validated", file=str(output))
     rest = output.name[len("events"):]
     files = {output: result.events,
              output.with_name("claims" + rest): result.claims,

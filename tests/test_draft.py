@@ -204,6 +204,8 @@ def test_an_oversized_text_is_refused_past_the_documented_limit(tmp_path, monkey
     assert result.stderr.strip() == f"malikg: {text}: text too large to draft (9,874 bytes; the limit is 1,000)"
 
 
-def test_the_output_must_be_an_events_file(tmp_path):
-    result = CliRunner().invoke(main, ["draft", str(CHAPTER), "-o", str(tmp_path / "draft.yaml")])
-    assert result.exit_code == 2 and "must start with events" in result.stderr
+@pytest.mark.parametrize("name, message", [("draft.yaml", "must start with events"),
+                                           ("events.yaml", "stands for the bundled one")])
+def test_the_output_must_be_an_events_file_of_its_own(tmp_path, name, message):
+    result = CliRunner().invoke(main, ["draft", str(CHAPTER), "-o", str(tmp_path / name)])
+    assert result.exit_code == 2 and message in result.stderr and not (tmp_path / name).exists()
