@@ -41,9 +41,11 @@ HARM_VERBS = [
 ]
 VERB = re.compile(r"\b(" + "|".join(p for p, _ in HARM_VERBS) + r")\b")
 VERB_TYPES = [(re.compile(rf"^(?:{p})$"), t) for p, t in HARM_VERBS]
-ATTACK = re.compile(r"\b(attacked|attacks?|bombed|strikes?|struck|raided|operations?|returned|clashes)\b")
+ATTACK = re.compile(r"\b(attacked|attacks?|bombed|strikes?|struck|raided|operations?|returned|clashes|clashed|"
+                    r"ambushed|ambush|fought|battle)\b")
 #: The verbs that end a clause's subject ("Malian soldiers killed", "JNIM fighters attacked").
-ACTION = re.compile(r"\b(attacked|bombed|struck|raided|returned|hit|carried out|conducted|led|searching)\b")
+ACTION = re.compile(r"\b(attacked|bombed|struck|raided|returned|hit|carried out|conducted|led|searching|"
+                    r"ambushed|clashed|fought)\b")
 EVENT_TYPES = {"killed": "attack", "injured": "attack", "tortured": "attack", "threatened": "attack",
                "burned": "looting-property-destruction", "looted": "looting-property-destruction",
                "arrested": "arrests", "abducted": "abduction-forced-disappearance",
@@ -631,6 +633,8 @@ class _Drafter:
         types = sorted({EVENT_TYPES.get(_verb_of(i), "attack") for i in items}) or ["attack"]
         if re.search(r"\bdrone|air ?strike", body):
             types = ["air-drone-strike"]
+        elif re.search(r"\b(?:clash|clashes|clashed|ambush|ambushed|battle|fighting|fought)\b", body):
+            types = ["armed-clash"]
         if dated and places:
             reading, date, part, basis, relative_to, note = dated
             days = reading.days if reading.kind == "days" else ()
