@@ -112,7 +112,7 @@ class QuoteIndex:
         for match in re.finditer(r"\w+", text):
             self.words[match.group()].append(match.start())
 
-    def occurrences(self, start: int, end: int, tokens: list[tuple[int, int, str]], limit: int = 2) -> int:
+    def occurrences(self, start: int, end: int, tokens: list[tuple[int, int, str, int]], limit: int = 2) -> int:
         """How often text[start:end] occurs (up to ``limit``), looking where its rarest whole word is."""
         phrase = self.text[start:end]
         inner = [t for t in tokens if start <= t[0] and t[1] <= end
@@ -120,7 +120,7 @@ class QuoteIndex:
                  and (t[1] < end or end == len(self.text) or not self.text[end].isalnum())]
         if not inner:
             return min(limit, self.text.count(phrase))
-        first, _, word = min(inner, key=lambda t: len(self.words.get(t[2], ())))
+        first, _, word, _ = min(inner, key=lambda t: t[3])
         offset = first - start
         found = 0
         for position in self.words.get(word, ()):
@@ -135,7 +135,7 @@ class QuoteIndex:
         text = self.text
         start, end = _trim(text, start, end)
         tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+", text[lo:hi])]
-        tokens = [(s + lo, e + lo, w) for s, e, w in tokens]
+        tokens = [(s + lo, e + lo, w, len(self.words.get(w, ()))) for s, e, w in tokens]
         if self.occurrences(*_trim(text, lo, hi), tokens) != 1:
             return None  # the whole passage repeats, so no part of it is unique
         while True:
