@@ -58,9 +58,8 @@ def _ratio(right: int, total: int) -> float | None:
 
 def compare(folder: Path, seeds) -> dict:
     source = read_source(folder)
-    own = read_seeds(folder)  # the records coded from this document, without the shared gazetteer
-    coded = [r.data for r in own.records.get("events", [])]
-    claims = [r.data for r in own.records.get("claims", [])]
+    coded = [r.data for r in seeds.records.get("events", []) if r.document == source.id]
+    claims = [r.data for r in seeds.records.get("claims", []) if r.document == source.id]
     coded = [e for e in coded if e.get("kind") in ("incident", "campaign")]
     started = time.perf_counter()
     result = draft(source.text, source.id, seeds_folder=seeds.folder, seeds=seeds)

@@ -976,7 +976,7 @@ def draft(text: str, source_id: str | None = None, seeds_folder: Path | None = N
         publisher, issued = source.publisher, source.issued
         document = _display(Path(folder))
         counts = Counter(Path(r.file).name for records in seeds.records.values() for r in records
-                         if Path(r.file).parent == Path(folder) or Path(r.file).parent.name == Path(folder).name)
+                         if r.document == source.id)
         covered = [f"{name} ({n})" for name, n in sorted(counts.items())]
     elif source_id:
         for folder in document_folders(Path(seeds_folder) if seeds_folder else seeds_dir()):
