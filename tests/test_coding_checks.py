@@ -236,8 +236,8 @@ def test_dakka_sebbe_suspicion_is_of_three_men_by_wagner_and_the_soldier(graph):
 
 
 @pytest.mark.parametrize("harm, subject", [
-    ("2024-01-27-ouembe-2", "Ogota"), ("2024-02-16-konokassi-2", "men"), ("2024-08-25-tinzaouaten-2", "children"),
-    ("2024-09-29-songo-1", "Pel Kanda")])
+    ("2024-01-27-ouembe-homes-burned", "Ogota"), ("2024-02-16-konokassi-killed-boys", "men"),
+    ("2024-08-25-tinzaouaten-killed-men", "children"), ("2024-09-29-songo-homes-burned", "Pel Kanda")])
 def test_figures_an_earlier_at_least_may_cover_say_so(graph, harm, subject):
     note = str(graph.value(node("harm", harm), MK.victimDescription))
     assert "\"at least\"" in note and subject in note and "coded as written" in note
