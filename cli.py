@@ -655,6 +655,43 @@ def synth(events, output, seed, texts_dir):
 
 
 # ---------------------------------------------------------------------------
+# Coding a new document: draft
+# ---------------------------------------------------------------------------
+
+@main.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", "source_id", metavar="ID",
+              help="The document's id in seeds/sources/ (its publisher becomes the claims' claimant).")
+@click.option("-o", "--output", default="events-draft.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The events file to write; claims-*.yaml and places-*.yaml go beside it.")
+def draft(text, source_id, output):
+    """Propose seed records for a new document TEXT, each marked as a draft to review.
+
+    Incidents (date, place, actors), harms (type, count, qualifier, groups) and
+    claimed motives, each field with its exact quote, unique in the document. A
+    field the text does not ground is left out. Proposals that match an incident
+    already coded say so. Offline and deterministic; TEXT is UTF-8, at most 10 MB.
+    Review each record, remove its draft marks, then run malikg validate.
+
+    \b
+    Examples:
+      malikg draft report.txt --source amnesty-2024-mali -o events-amnesty.yaml
+      malikg validate events-amnesty.yaml claims-amnesty.yaml places-amnesty.yaml
+    """
+    from graph.draft import draft as propose, read_text, write_draft
+
+    result = propose(read_text(text), source_id)
+    if result.document:
+        click.echo(f"note: this text is already in the seeds ({result.document}), coded in "
+                   + ", ".join(result.covered_by), err=True)
+    for path in write_draft(result, output):
+        click.echo(f"wrote {path}")
+    click.echo(f"proposed {len(result.events)} events, {len(result.claims)} claims, "
+               f"{len(result.places)} places (all drafts)")
+
+
+# ---------------------------------------------------------------------------
 # ACLED: import-acled
 # ---------------------------------------------------------------------------
 
