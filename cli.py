@@ -249,7 +249,7 @@ def chains(actor, max_length, fmt, store_dir, endpoint):
     from graph.store import open_store
 
     with open_store(store_dir, endpoint) as store:
-        network = signed_network(store, counts=False)
+        network = signed_network(store, counts=False, quotes=False)
         found = find_chains(network, actor=actor, max_length=max_length, store=store)
     click.echo(to_json(found) if fmt == "json" else render_chains(found), nl=False)
 
@@ -291,7 +291,9 @@ def alliances(fmt, store_dir, endpoint):
 def export_network(fmt, output, actor, since, until, region, relation, store_dir, endpoint):
     """Write the signed actor network for Gephi: GraphML, or GEXF with dates as time spells.
 
-    List attributes (evidence quotes, event slugs) are joined with " | ".
+    GEXF gives a spell per dated incident of a tie. List attributes (evidence
+    quotes, event slugs, documents) are joined with " | "; what the sources do
+    not give is left out, not written as 0 or "".
 
     \b
     Examples:
@@ -329,9 +331,12 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
 
     Nodes are actors, coloured by ACLED actor type and sized by incidents (or
     victims); ties are alliances, alleged proxies, affiliations, attacks and
-    claimed retaliation, with direction. Hover shows dates, counts, certainty
-    and the source's words; the search box finds an actor. The page is one
-    file with everything inlined: it loads nothing from the network.
+    claimed retaliation, with direction. Hover shows dates, counts, certainty,
+    the document and the source's words; click an actor for its aliases,
+    incidents and ties; the search box finds an actor by name or alias; the
+    page filters ties by kind, dates and region. The layout is the same every
+    time. The page is one file with everything inlined: it loads nothing from
+    the network.
 
     \b
     Examples:
@@ -350,6 +355,32 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
         import webbrowser
 
         webbrowser.open(path.resolve().as_uri())
+
+
+@main.command()
+@click.option("-o", "--output", default="timeline.html", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The page to write.")
+@store_options
+def timeline(output, store_dir, endpoint):
+    """Write the events as one timeline page (with a map where coordinates are known) that works offline.
+
+    Each event sits at its date as precisely as the source gives it (a day, a
+    week, part of a month, a month, an interval), in lanes by region or by
+    actor; political and civic-space events have their own band. Each mark links
+    to the event's toll, perpetrators and their certainty, quote and document.
+    Events with coordinates (ACLED imports) are also drawn on a plain map.
+
+    \b
+    Examples:
+      malikg timeline -o timeline.html
+      malikg timeline --store data/mali.oxigraph -o mali-timeline.html
+    """
+    from graph.store import open_store
+    from graph.timeline import write_timeline_page
+
+    with open_store(store_dir, endpoint) as store:
+        path = write_timeline_page(store, output)
+    click.echo(f"wrote {path}")
 
 
 # ---------------------------------------------------------------------------

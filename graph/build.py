@@ -107,7 +107,7 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
 
 
 def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
-    """The research report, the actor-network page and the ontology reference, built from the graph."""
+    """The research report, the actor-network page, the ontology reference and the timeline, built from the graph."""
     from .docs import render as ontology_reference
     from .html import actor_network_page
     from .report import render_report
@@ -115,8 +115,17 @@ def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
 
     # One in-memory store, loaded once, answers both the report's queries and the page's.
     with open_store(seed_graph=graph) as store:
-        return {
+        files = {
             out_dir / "report.md": render_report(store),
             out_dir / "actors.html": actor_network_page(store),
             out_dir / "ontology.html": ontology_reference(),
         }
+        files[out_dir / "timeline.html"] = _timeline(store)
+        return files
+
+
+def _timeline(store) -> str:
+    """The events timeline page (graph/timeline.py)."""
+    from .timeline import timeline_page
+
+    return timeline_page(store)
