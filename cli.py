@@ -18,10 +18,62 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
+            _check_base()
             return super().invoke(ctx)
         except MalikgError as error:
             click.echo(f"malikg: {error.line()}", err=True)
             sys.exit(error.exit_code)
+
+
+def _check_base() -> None:
+    """MALIKG_BASE, if set, must be an absolute IRI that every minted IRI can extend."""
+    import os
+
+    base = os.environ.get("MALIKG_BASE")
+    if base is None:
+        return
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(base + "actor/x")
+    except ValueError:
+        raise MalikgError(f"MALIKG_BASE must be an absolute IRI such as https://example.org/id/, "
+                          f"not {base!r}") from None
+    if any(c.isspace() for c in base) or not base.split(":", 1)[0].isalpha():
+        raise MalikgError(f"MALIKG_BASE must be an absolute IRI such as https://example.org/id/, "
+                          f"not {base!r}")
+
+
+def _seconds(ctx, param, value):
+    """A time limit: a finite number of seconds, 0 for none (nan and inf are not durations)."""
+    import math
+
+    if value is None:
+        return value
+    if not math.isfinite(value) or value < 0:
+        raise MalikgError(f"--timeout must be a number of seconds of at least 0 (0: no limit), not {value}")
+    return value
+
+
+#: Largest --file query read, in bytes.
+MAX_QUERY_FILE = 1 << 20
+
+
+def _query_file(ctx, param, value):
+    """A .rq file: a regular file no larger than MAX_QUERY_FILE (not /dev/zero, not a FIFO)."""
+    import stat
+
+    if value is None:
+        return value
+    try:
+        info = value.stat()
+    except OSError as error:
+        raise MalikgError(f"--file {value}: cannot read it: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise MalikgError(f"--file {value}: not a regular file (a device or FIFO cannot hold a query)")
+    if info.st_size > MAX_QUERY_FILE:
+        raise MalikgError(f"--file {value}: {info.st_size} bytes; a query file may have at most {MAX_QUERY_FILE}")
+    return value
 
 
 def store_options(command):
@@ -186,10 +238,10 @@ def queries():
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True, help="csv, tsv and json are the SPARQL 1.1 results formats.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Run the SPARQL query in this .rq file instead of a named one.")
+              callback=_query_file, help="Run the SPARQL query in this .rq file instead of a named one.")
 @click.option("--sparql", metavar="QUERY", help="Run this SPARQL query text instead of a named one.")
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM, which may reach the network.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="Give up on a query after this long (0: never).")
 @store_options
 def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, endpoint):
@@ -214,6 +266,11 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     with open_store(store_dir, endpoint) as store:
         result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
     output = format_result(result, fmt)
+    if sys.stdout.isatty():  # a label's escape sequence must not reach the terminal raw
+        from graph.table import visible
+
+        text = output.decode("utf-8") if isinstance(output, bytes) else output
+        output = visible(text, keep="\n\r\t")
     if isinstance(output, bytes):
         click.echo(output, nl=not output.endswith(b"\n"))
     else:
@@ -431,12 +488,14 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
               help="Address to listen on; anything but loopback exposes the endpoint to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="Give up on a query after this long (503); 0: never.")
-@click.option("--max-rows", type=click.IntRange(1), default=10000, show_default=True,
+@click.option("--max-rows", type=click.IntRange(1, 1_000_000), default=10000, show_default=True,
               help="Refuse answers with more rows (or triples) than this (413): page with LIMIT/OFFSET.")
+@click.option("--max-memory", type=click.IntRange(256, 1 << 20), default=2048, show_default=True, metavar="MB",
+              help="Memory limit of each query worker process; a query needing more gets 503.")
 @store_options
-def serve(host, port, timeout, max_rows, store_dir, endpoint):
+def serve(host, port, timeout, max_rows, max_memory, store_dir, endpoint):
     """Serve the graph as a read-only SPARQL 1.1 endpoint until Ctrl-C.
 
     GET and POST per the SPARQL 1.1 Protocol; answers by Accept: SPARQL JSON
@@ -462,7 +521,8 @@ def serve(host, port, timeout, max_rows, store_dir, endpoint):
         click.echo(f"malikg: warning: listening on {host}: anyone who can reach it can query the graph",
                    err=True)
     with open_store(store_dir, endpoint) as store:
-        run_server(store, host, port, timeout=timeout, max_rows=max_rows, announce=announce)
+        run_server(store, host, port, timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory,
+                   announce=announce)
 
 # ---------------------------------------------------------------------------
 # Scale: load, synth

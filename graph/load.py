@@ -73,6 +73,8 @@ def scheme_label(scheme: str) -> str:
             words.append(" ")
         words.append(char.lower())
     label = "".join(words)
+    if label.endswith("ies"):
+        return label[:-3] + "y"  # Certainties: certainty, not "certaintie"
     return label[:-1] if label.endswith("s") else label
 
 
@@ -481,6 +483,7 @@ class SeedEmitter:
         else:
             slug = slugs(f"{parent_slug}-{group or 'part'}")
         node = self.mark(self.iri("harm", slug), record)
+        self.vocab.check(record, "CountQualifiers", entry.get("qualifier", "exact"), f"{field_name}.qualifier")
         count = count_field(record, entry, f"{field_name}.")
         community = (self.ref(record, "actors", entry["community"], f"{field_name}.community")
                      if "community" in entry else None)
@@ -581,6 +584,7 @@ class SeedEmitter:
         subject = self.mark(self.iri("statistic", record.id), record)
         self.add(subject, A, MK_["Statistic"])
         self.add(subject, MK_["measure"], self.concept(record, "Measures", data["measure"], "measure"))
+        self.vocab.check(record, "CountQualifiers", data.get("qualifier", "exact"), "qualifier")
         self.counts(subject, count_field(record, data))
         if "subject" in data:
             self.add(subject, MK_["subjectActor"], self.ref(record, "actors", data["subject"], "subject"))
