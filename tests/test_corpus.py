@@ -9,10 +9,7 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 from graph.namespaces import DEFAULT_BASE, PREFIXES
-from graph.queries import run_named
 from graph.sparql import run
 
 SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "sources"
@@ -27,8 +24,7 @@ NEW_DOCUMENTS = {  # id: (kind, publisher)
     AFRICANEWS: ("news-article", "africanews"),
     WIKIPEDIA: ("encyclopaedia-article", "wikipedia"),
 }
-HEADER = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(
-    {**PREFIXES, "mks": "https://w3id.org/malikg/summary#"}.items()))
+HEADER = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
 
 
 def select(store, body: str) -> list[dict]:
@@ -285,35 +281,3 @@ def test_combined_totals_counted_once_by_hand_with_plain_sparql(store):
     # Wagner: the chapter's 7 + 3 + 1 + 2 = 13, plus Tinzaouaten's 7 now that Al Arabiya reports
     # the CSP-DPA blaming Wagner; Burkina Faso only through that allegation.
     assert (once["wagner"], once["burkina-faso"]) == (13 + 7, 7)
-
-
-def test_people_killed_by_actor_counts_each_incident_once(store):
-    # The chapter's totals, unchanged by the documents that re-tell its incidents (worked out in
-    # test_combined_totals_counted_once_by_hand_with_plain_sparql).
-    rows = {r["slug"]: r for r in run_named(store, "people-killed-by-actor", {}).to_python()}
-    assert (rows["jnim"]["killedBest"], rows["malian-armed-forces"]["killedBest"],
-            rows["dozo"]["killedBest"]) == (55, 65, 13)
-    one = {r["slug"]: r for r in run_named(store, "people-killed-by-actor",
-                                             {"source": RELEASE}).to_python()}
-    # The release on its own: JNIM "at least 32", the Dozo "at least 13".
-    assert (one["jnim"]["killedLow"], one["dozo"]["killedLow"]) == (32, 13)
-    arabiya = {r["slug"]: r for r in run_named(store, "people-killed-by-actor",
-                                                 {"source": ARABIYA}).to_python()}
-    assert (arabiya["malian-armed-forces"]["killedLow"], arabiya["malian-armed-forces"]["children"]) == (21, 11)
-
-
-def test_tinzaouaten_drone_strike_counted_once_is_the_chapters_seven():
-    pytest.importorskip("graph.summary")
-    from graph.store import open_store
-    with open_store() as store:
-        rows = select(store, f"""
-            SELECT ?low ?best ?high ?min ?max ?from ?kids WHERE {{
-              GRAPH <https://w3id.org/malikg/graph/summary> {{
-                <{DEFAULT_BASE}event/2024-08-25-tinzaouaten> mks:incident ?g .
-                ?g mks:total ?t . ?t mks:harmType mkv:killed ; mks:low ?low ; mks:best ?best ;
-                   mks:bestMin ?min ; mks:bestMax ?max ; mks:figureFrom ?from ; mks:children ?kids .
-                OPTIONAL {{ ?t mks:high ?high }} }} }}""")
-    # Chapter 5 + 2 = 7 (low and best); Africanews's exact 21 is the only known high; the range
-    # of best figures 7..21; 5 children, from the chapter.
-    assert [(r["low"], r["best"], r["high"], r["min"], r["max"], slug(r["from"]), r["kids"])
-            for r in rows] == [(7, 7, 21, 7, 21, CHAPTER, 5)]
