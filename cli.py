@@ -451,15 +451,20 @@ def timeline(output, store_dir, endpoint):
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
+@click.option("--acled-layout", type=click.Choice(["current", "hdx", "pre-2022", "dyadic"]), default="current",
+              show_default=True, help="With acled-csv: which of ACLED's layouts to write.")
+@click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With acled-csv: an alias table of your own, read after seeds/acled-aliases.csv.")
 @store_options
-def export(fmt, with_ontology, output, store_dir, endpoint):
+def export(fmt, with_ontology, output, acled_layout, alias_files, store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
     sorted prefixes. The description gives title, licence (CC BY 4.0), the source's
     citation, version, triple count, vocabularies and example resources. JSON-LD
     uses the short keys of ontology/context.jsonld, inlined. acled-csv writes ACLED's
-    column layout instead.
+    column layout instead (--acled-layout, --aliases); spreadsheet-formula cells are
+    neutralised with a leading apostrophe.
 
     \b
     Examples:
@@ -467,9 +472,18 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
       malikg export --format jsonld -o mali.jsonld
       malikg export --format trig --with-ontology -o mali.trig
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
+      malikg export --format acled-csv --acled-layout pre-2022 -o mali.csv --aliases mine.csv
     """
     from graph.export import export as write_export
     from graph.store import open_store
+
+    if fmt == "acled-csv" and (alias_files or acled_layout != "current"):
+        from graph.acled import export_csv, read_aliases
+
+        with open_store(store_dir, endpoint) as store:
+            result = export_csv(store, Path(output), aliases=read_aliases(*alias_files), layout=acled_layout)
+        click.echo(f"wrote {output} (acled-csv, {acled_layout} layout: {result.rows} events)", err=True)
+        return
 
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
@@ -664,10 +678,13 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
     27 January 2024. ACLED's names ("JNIM: Group for Support of Islam and Muslims",
     "Civilians (Mali)", "Segou") are matched to the graph's actors and places through
     seeds/acled-aliases.csv and the graph's labels; the others become new actors and
-    places. Prints what matched, what did not, and each actor's events. Bad rows are
-    listed by line (line 1 = the header) and skipped. Importing a file again adds
-    nothing. A --store that does not exist is created with the bundled seeds; with no
-    --store or --endpoint the file is checked and the report printed, but nothing kept.
+    places. Prints what matched, what did not, and each actor's events. An event
+    already in the store is replaced whole by a row with a newer timestamp, left
+    alone otherwise (the report counts added, replaced, unchanged and skipped).
+    Bad rows are listed by line (line 1 = the header) and skipped; the exit status
+    is then 1. Importing a file again adds nothing. A --store that does not exist
+    is created with the bundled seeds; with no --store or --endpoint the file is
+    checked and the report printed, but nothing kept.
 
     \b
     Examples:
@@ -691,12 +708,46 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
         except AcledImportFailed as failure:
             for bad in failure.report.bad_rows:
                 click.echo(f"{csv_file}: {bad.text()}", err=True)
-            raise
+            click.echo(f"malikg: {csv_file}: {len(failure.report.bad_rows)} bad row(s), listed above; "
+                       "--strict: nothing was loaded", err=True)
+            sys.exit(failure.exit_code)
     click.echo(report.render(), nl=False)
     if store_dir is None and not endpoint:
         click.echo("(no --store or --endpoint: checked against the bundled seeds in memory; nothing was kept)")
     if report.bad_rows:
-        click.echo(f"malikg: {len(report.bad_rows)} bad row(s) of {csv_file} skipped", err=True)
+        click.echo(f"malikg: {len(report.bad_rows)} bad row(s) of {csv_file} skipped (listed above)", err=True)
+        sys.exit(1)
+
+
+@main.command("link-acled")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="File to write the proposed links to (atomically), or - for standard output.")
+@store_options
+def link_acled(output, store_dir, endpoint):
+    """Propose links between imported ACLED events and the graph's coded incidents.
+
+    A pair is proposed when ACLED's place names the incident's place (or one
+    within or around it, never just the country), the dates overlap and the two
+    share an actor other than a community. The proposals are `links` records
+    (id, account, same_incident, note) for the coder to review and keep.
+
+    \b
+    Examples:
+      malikg link-acled --store data/mali.oxigraph
+      malikg link-acled --store data/mali.oxigraph -o proposed-links.yaml
+    """
+    from graph.acled.links import propose_links, render_links
+    from graph.files import write_atomic
+    from graph.store import open_store
+
+    with open_store(store_dir, endpoint) as store:
+        proposals = propose_links(store)
+    text = render_links(proposals)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(Path(output), text)
+        click.echo(f"wrote {output} ({len(proposals)} proposed links)", err=True)
 
 
 if __name__ == "__main__":

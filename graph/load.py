@@ -212,7 +212,7 @@ class SeedEmitter:
         for entry in quotes:
             source, quote = self.resolve(record, entry, field_name, document)
             start, end = source.locate(quote, record, field_name)
-            node = f"<{self.base}evidence/{source.id}/{start}-{end}>"
+            node = self.w.evidence_node(source.id, start, end)
             if node not in self.quoted:
                 self.quoted.add(node)
                 prefix, suffix = source.selector_context(start, end)
@@ -744,10 +744,12 @@ class Coded:
     origins: dict[str, Origin]
     seeds: SeedSet
 
+    base: str
+
     def graph(self) -> Graph:
         graph = Graph()
         graph.parse(data=self.ntriples, format="nt")
-        bind_prefixes(graph, base_iri())
+        bind_prefixes(graph, self.base)
         return graph
 
 
@@ -755,16 +757,12 @@ def code(seeds: SeedSet, base: str | None = None) -> Coded:
     """Check an already-read corpus and write its triples (N-Triples text)."""
     base = base or base_iri()
     emitter = SeedEmitter(seeds, base, vocabulary())
-    return Coded(emitter.run(), emitter.origins, seeds)
+    return Coded(emitter.run(), emitter.origins, seeds, base)
 
 
 def emit(seeds: SeedSet, base: str | None = None) -> Graph:
     """Triples for an already-read seed set, as an rdflib Graph."""
-    coded = code(seeds, base)
-    graph = Graph()
-    graph.parse(data=coded.ntriples, format="nt")
-    bind_prefixes(graph, base or base_iri())
-    return graph
+    return code(seeds, base).graph()
 
 
 def build_graph(seeds_folder: Path | list[Path] | None = None, base: str | None = None,
