@@ -349,10 +349,12 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
               help="Default: from the file's extension (.ttl .nt .nq .trig .jsonld .rdf), else turtle.")
 @click.option("--with-ontology", is_flag=True,
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
+@click.option("--with-summaries", is_flag=True,
+              help="Include the derived summary graph the named queries read (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
 @store_options
-def export(fmt, with_ontology, output, store_dir, endpoint):
+def export(fmt, with_ontology, with_summaries, output, store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
@@ -366,6 +368,7 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
       malikg export -o mali.ttl
       malikg export --format jsonld -o mali.jsonld
       malikg export --format trig --with-ontology -o mali.trig
+      malikg export --format nq --with-ontology --with-summaries -o mali.nq
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
     """
     from graph.export import export as write_export
@@ -373,7 +376,7 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
 
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
-        result = write_export(store, target, fmt, with_ontology=with_ontology)
+        result = write_export(store, target, fmt, with_ontology=with_ontology, with_summaries=with_summaries)
     if output == "-":
         target.flush()
     elif result.triples is None:
