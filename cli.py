@@ -179,8 +179,12 @@ def queries():
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM, which may reach the network.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
               help="Give up on a query after this long (0: never).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="ROWS",
+              help="Rows of a list to show (default: its page, 200 for most; 0: every row).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="ROWS",
+              help="Skip this many rows of a list first.")
 @store_options
-def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, endpoint):
+def query(name, params, fmt, file, sparql, allow_remote, timeout, limit, offset, store_dir, endpoint):
     """Answer a research question: a named query, a .rq file or SPARQL text.
 
     Queries are read-only: updates are refused, and so are SERVICE and FROM unless
@@ -192,6 +196,10 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
       malikg query drone-strikes -p since=2024-02-17
       malikg query --file my.rq --format csv
       malikg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?e a mk:Incident }'
+      malikg query actor-timeline -p actor=jnim --limit 50 --offset 100
+
+    Lists (timelines, searches, per-event lists) show one page and the total count;
+    aggregates always answer in full.
     """
     from graph.queries import check_query, chosen_query, parse_params, run_query
     from graph.sparql import format_result
@@ -200,12 +208,21 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     chosen, values = chosen_query(name, file, sparql), parse_params(params)
     check_query(chosen, values, allow_remote=allow_remote)  # refuse before touching any store
     with open_store(store_dir, endpoint) as store:
-        result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
+        rows = chosen.page if limit is None else (limit or None)
+        result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout,
+                           limit=rows, offset=offset)
     output = format_result(result, fmt)
     if isinstance(output, bytes):
         click.echo(output, nl=not output.endswith(b"\n"))
     else:
         click.echo(output, nl=not output.endswith("\n"))
+    shown = len(result.rows)
+    if result.form == "SELECT" and (shown < (result.total or 0) or offset):
+        # Beside a table on standard output; on standard error for the machine formats.
+        more = f"; --offset {offset + shown} for the next" if offset + shown < result.total else ""
+        note = (f"rows {offset + 1:,}-{offset + shown:,} of {result.total:,}{more} (--limit 0: every row)"
+                if shown else f"no rows from {offset:,} on: {result.total:,} in all")
+        click.echo(note, err=fmt != "table")
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)
 
