@@ -249,6 +249,12 @@ def compute(store: ox.Store) -> bytes:
         if s in harms:
             harms[s].parts = parts
     event_harms = data.links(MK.harm)
+    motives: dict[str, list[tuple[str, str]]] = defaultdict(list)  # event -> (motive, claim)
+    claim_motive = data.one(MK.motive)
+    for claim, about in data.pairs(MK.claimAbout):
+        if claim in claim_motive:
+            motives[about.value].append((claim_motive[claim], claim))
+    claim_evidence = {claim: sorted(derived.get(claim, ())) for claims in motives.values() for _, claim in claims}
     sub_event_of = data.links(SEM.subEventOf)
 
     def harm_types_of(e: str) -> set[str]:
@@ -300,9 +306,7 @@ def compute(store: ox.Store) -> bytes:
         regions, countries, near_only = set(), set(), True
         sites: set[str] = set()
         group_perpetrators: dict[str, tuple[int, set[str]]] = {}
-        by_doc_perpetrators: dict[str, dict[str, set[str]]] = defaultdict(dict)
         group_sides: set[str] = set()
-        by_doc_sides: dict[str, set[str]] = defaultdict(set)
         first = last = None
         for e in accounts:
             emit(f"<{e}> <{MKS.incident}> {node} .")
@@ -333,11 +337,9 @@ def compute(store: ox.Store) -> bytes:
                 emit(f"<{e}> <{MKS.perpetrators}> {_literal('; '.join(names))} .")
             doc = document(e)
             group_sides |= sides.get(e, set())
-            by_doc_sides[doc] |= sides.get(e, set())
             for a, (rank, certainties) in actors.items():
                 old_rank, old = group_perpetrators.get(a, (rank, set()))
                 group_perpetrators[a] = (min(rank, old_rank), old | certainties)
-                by_doc_perpetrators[doc].setdefault(a, set()).update(certainties)
             if e in earliest and (first is None or earliest[e] < first):
                 first = earliest[e]
             if e in latest and (last is None or latest[e] > last):
@@ -376,6 +378,7 @@ def compute(store: ox.Store) -> bytes:
 
         # Figures per harm type: each document's accounts summed, then the most conservative.
         figures: dict[str, dict[str, _Figure]] = defaultdict(dict)
+        own: dict[str, dict[str, _Figure]] = defaultdict(dict)  # account -> harm type -> its figure
         covered: set[str] = set()
         for e in accounts:
             doc = document(e)
@@ -384,13 +387,26 @@ def compute(store: ox.Store) -> bytes:
                 harm = harms.get(h)
                 if harm is None or not harm.type:
                     continue
-                figure = figures[harm.type].setdefault(doc, _Figure())
-                figure.low = _add(figure.low, harm.low)
-                figure.best = _add(figure.best, harm.best)
-                figure.high = _add(figure.high, harm.high)
-                figure.high_known = figure.high_known and harm.high is not None
-                figure.children = _add(figure.children, children_in(harm))
-                figure.counted = figure.counted or harm.count
+                for figure in (figures[harm.type].setdefault(doc, _Figure()), own[e].setdefault(harm.type, _Figure())):
+                    figure.low = _add(figure.low, harm.low)
+                    figure.best = _add(figure.best, harm.best)
+                    figure.high = _add(figure.high, harm.high)
+                    figure.high_known = figure.high_known and harm.high is not None
+                    figure.children = _add(figure.children, children_in(harm))
+                    figure.counted = figure.counted or harm.count
+        # A document's own totals count its own accounts, whatever other documents say.
+        for e in accounts:
+            doc = document(e)
+            if not doc:
+                continue
+            actors = perpetrators.get(e, {})
+            stated = {a for a, (_, c) in actors.items() if c == {_STATED}}
+            for harm_type, figure in own[e].items():
+                if harm_type not in covered_types(e):
+                    _credit(totals, doc, sorted(actors), stated, harm_type, figure, sorted(sides.get(e, ())))
+        if len(docs) > 1:
+            _disagreements(emit, node, accounts, document, figures, earliest, latest, perpetrators,
+                           label, motives, event_harms, harms, derived, claim_evidence, base)
         for harm_type in sorted(figures):
             per_doc = figures[harm_type]
             given = {d: f for d, f in per_doc.items() if f.best is not None or f.low is not None}
@@ -423,12 +439,6 @@ def compute(store: ox.Store) -> bytes:
                 f.counted for f in per_doc.values()))
             _credit(totals, ALL_SOURCES, sorted(group_perpetrators), stated_all, harm_type, group_figure,
                     sorted(group_sides))
-            for doc, figure in per_doc.items():
-                if not doc:
-                    continue
-                actors = by_doc_perpetrators.get(doc, {})
-                stated = {a for a, c in actors.items() if c == {_STATED}}
-                _credit(totals, doc, sorted(actors), stated, harm_type, figure, sorted(by_doc_sides.get(doc, ())))
 
     # --- Rollups -------------------------------------------------------------------------------
     for (source, view, actor, harm_type), row in sorted(totals.items()):
@@ -475,6 +485,72 @@ def compute(store: ox.Store) -> bytes:
             emit(f"{node} <{MKS.last}> {_date(last)} .")
     lines.sort()
     return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def _figure_words(low: int | None, best: int | None, high: int | None) -> str:
+    """A figure as plain words from its low, best and high (the source's own words are quoted beside)."""
+    if best is None and low is None:
+        return f"up to {high}" if high is not None else "no figure"
+    if low is not None and low == best == high:
+        return str(best)
+    if low is not None and high is None:
+        return f"at least {low}"
+    if low is None and high is None:
+        return f"about {best}"
+    return f"{low if low is not None else best} to {high}"
+
+
+def _disagreements(emit, node, accounts, document, figures, earliest, latest, perpetrators, label,
+                   motives, event_harms, harms, derived, claim_evidence, base) -> None:
+    """Where the documents telling one incident differ: one row per aspect and document."""
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for e in accounts:
+        by_doc[document(e)].append(e)
+    aspects: dict[str, dict[str, tuple[str, str, list[str]]]] = defaultdict(dict)  # aspect -> doc -> (says, account, evidence)
+    for doc, mine in sorted(by_doc.items()):
+        first = min((earliest[e] for e in mine if e in earliest), default=None)
+        last = max((latest[e] for e in mine if e in latest), default=None)
+        date = "no date" if first is None else first if first == last or last is None else f"{first}/{last}"
+        aspects["date"][doc] = (date, mine[0], sorted(derived.get(mine[0], ())))
+        who = {}
+        for e in mine:
+            for a, (rank, certainties) in perpetrators.get(e, {}).items():
+                who[a] = (rank, who.get(a, (rank, set()))[1] | certainties)
+        says = "; ".join(f"{label(a)}{' (co-perpetrator)' if rank else ''}, "
+                         f"{', '.join(sorted(_tail(c) for c in cs if c)) or 'certainty not given'}"
+                         for a, (rank, cs) in sorted(who.items(), key=lambda x: (x[1][0], label(x[0]))))
+        aspects["perpetrator"][doc] = (says or "no perpetrator named", mine[0], sorted(derived.get(mine[0], ())))
+        found = sorted({(_tail(m), c) for e in mine for m, c in motives.get(e, ())})
+        aspects["motive"][doc] = ("; ".join(sorted({m for m, _ in found})) or "no motive stated", mine[0],
+                                  sorted(ev for _, c in found for ev in claim_evidence.get(c, ())))
+        for harm_type, per_doc in figures.items():
+            figure = per_doc.get(doc)
+            words = "not told" if figure is None else _figure_words(figure.low, figure.best,
+                                                                     figure.high if figure.high_known else None)
+            where = [ev for e in mine for h in event_harms.get(e, ()) if harms.get(h) and harms[h].type == harm_type
+                     for ev in derived.get(h, ())]
+            account = next((e for e in mine for h in event_harms.get(e, ())
+                            if harms.get(h) and harms[h].type == harm_type), mine[0])
+            aspects[_tail(harm_type).replace("-", " ")][doc] = (words, account, sorted(where))
+    group = node[1:-1]
+    for aspect, per_doc in sorted(aspects.items()):
+        if len({says for says, _, _ in per_doc.values()}) < 2:
+            continue
+        for doc, (says, account, evidence) in sorted(per_doc.items()):
+            row = f"<{group}/differs/{_slug_text(aspect)}/{_tail(doc) or 'unknown'}>"
+            emit(f"{row} <{RDF.type}> <{MKS.Disagreement}> .")
+            emit(f"{row} <{MKS.group}> {node} .")
+            emit(f"{row} <{MKS.aspect}> {_literal(aspect)} .")
+            if doc:
+                emit(f"{row} <{MKS.document}> <{doc}> .")
+            emit(f"{row} <{MKS.account}> <{account}> .")
+            emit(f"{row} <{MKS.says}> {_literal(says)} .")
+            for ev in evidence[:1]:
+                emit(f"{row} <{MKS.evidence}> <{ev}> .")
+
+
+def _slug_text(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _credit(totals: dict, source: str, actors: Iterable[str], stated: set[str], harm_type: str,

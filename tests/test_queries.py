@@ -478,3 +478,50 @@ def test_unknown_query_and_undeclared_parameter_are_clear_errors(store):
         run_named(store, "drone-strike")
     with pytest.raises(MalikgError, match="parameter 'actor' is not declared"):
         run_named(store, "drone-strikes", {"actor": "jnim"})
+
+
+# ---------------------------------------------------------------------------
+# Several documents about the same incidents (tests/two_sources.py)
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_sources():
+    import rdflib
+
+    from two_sources import turtle
+    with open_store(seed_graph=rdflib.Graph().parse(data=turtle(), format="turtle")) as store:
+        yield store
+
+
+def test_each_incident_counts_once_with_the_most_conservative_figure(two_sources):
+    # Ogota + Ouembe: A says 28 + 4 = 32, B's joint total "at least 30" covers both: 30, from B.
+    # Tegourou: A says 2, B 5: 2, from A. JNIM: 30 + 2 in 2 incidents, not 69 in 5 accounts.
+    rows = ask(two_sources, "people-killed-by-actor")
+    assert column(rows, "slug", "events", "killedBest") == [("jnim", 2, 32), ("", 2, 32)]
+    # Each document's own account, whatever the other says.
+    assert column(ask(two_sources, "people-killed-by-actor", source="doc-a"), "slug", "events", "killedBest",
+                  "children") == [("jnim", 3, 34, 3), ("", 3, 34, 3)]
+    assert column(ask(two_sources, "people-killed-by-actor", source="doc-b"), "slug", "events", "killedBest") == [
+        ("jnim", 2, 35), ("", 2, 35)]
+    # B calls JNIM's part "alleged": with stated attributions only, the joint total drops out.
+    assert column(ask(two_sources, "people-killed-by-actor", stated_only="true"), "slug", "killedBest") == [
+        ("jnim", 2), ("", 2)]
+
+
+def test_disagreements_list_each_documents_figure_words_and_document(two_sources):
+    rows = ask(two_sources, "disagreements")
+    said = {(r["group"], r["aspect"], r["document"]): (r["says"], r["words"]) for r in rows}
+    assert said[("a-ogota", "killed", "doc-a")][0] == "32"
+    assert said[("a-ogota", "killed", "doc-b")] == ("at least 30", "JNIM attacks on Ogota and Ouembe: 30 killed")
+    assert said[("a-ogota", "date", "doc-b")][0] == "2024-01-28"
+    assert said[("a-ogota", "perpetrator", "doc-b")][0] == "JNIM, alleged"
+    assert said[("a-ogota", "motive", "doc-b")] == ("retaliation", "in retaliation")
+    assert said[("a-ogota", "motive", "doc-a")] == ("no motive stated", None)
+    assert said[("a-tegourou", "killed", "doc-b")][0] == "5"
+    # Both tell Tegourou on the same date by the same stated perpetrator: no such rows.
+    assert {aspect for group, aspect, _ in said if group == "a-tegourou"} == {"killed"}
+    assert len(rows) == len(said)
+
+
+def test_no_disagreements_in_one_document(store):
+    assert ask(store, "disagreements") == []
