@@ -343,3 +343,35 @@ def test_every_query_answers_as_its_reference_on_synthetic_data(synthetic):
     with open_store() as store:
         store.load(result.path, "nt")
         assert _equal_to_the_reference(store, seeds=False) == len(list_queries(REFERENCE))
+
+
+@pytest.mark.server
+def test_named_queries_answer_alike_on_a_server_without_the_union_default_graph(tmp_path, synthetic, serve_store):
+    # A partner's store as most servers load it: the default graph alone, the ontology and the
+    # summaries in their named graphs.
+    result, _ = synthetic
+    with open_store(tmp_path / "plain", create=True) as plain:
+        plain.load(result.path, "nt")
+    remote = open_store(endpoint=serve_store(tmp_path / "plain", union=False) + "/query")
+    with open_store() as memory:
+        memory.load(result.path, "nt")
+        for query in list_queries():
+            params = _params(query)
+            expected = format_result(run_query(memory, query, params), "json")
+            assert format_result(run_query(remote, query, params), "json") == expected, query.name
+
+
+@pytest.mark.server
+def test_an_endpoint_without_the_summary_graph_says_what_to_load(tmp_path, serve_store):
+    folder = tmp_path / "bare"
+    store = ox.Store(str(folder))
+    store.load(b"<urn:a> <urn:b> <urn:c> .", ox.RdfFormat.N_TRIPLES)
+    del store
+    url = serve_store(folder, union=False) + "/query"
+    outcome = CliRunner().invoke(main, ["query", "people-killed-by-actor", "--endpoint", url])
+    assert outcome.exit_code != 0
+    assert "cannot answer people-killed-by-actor: it has no named graph <https://w3id.org/malikg/graph/summary>" \
+        in outcome.output
+    assert "--with-summaries" in outcome.output
+    outcome = CliRunner().invoke(main, ["query", "uncertain-dates", "--endpoint", url])
+    assert "no named graph <https://w3id.org/malikg/graph/ontology>" in outcome.output
