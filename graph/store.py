@@ -94,7 +94,7 @@ class Store:
         raise NotImplementedError
 
     def triple_count(self) -> int:
-        """How many triples queries see (the union of all graphs, counting a triple once per graph)."""
+        """How many triples the store holds (counting a triple once per graph), the summary graph aside."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -134,7 +134,9 @@ class _LocalStore(Store):
             raise MalikgError(f"query failed: {_first_line(error)}") from None
 
     def triple_count(self) -> int:
-        return len(self.oxigraph)
+        from .summary import size
+
+        return len(self.oxigraph) - size(self.oxigraph)  # the derived summaries are not data
 
     def dump(self, output, format, *, with_ontology=True, with_summaries=False):
         _write_sorted(self.oxigraph, output, _rdf_format(format), with_ontology=with_ontology,
@@ -361,7 +363,14 @@ class RemoteStore(Store):
 
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(next(iter(result))[0].value)
+        total = int(next(iter(result))[0].value)
+        # A union-default-graph server counts the summary graph too; it records its own size.
+        size = self.query(f"SELECT ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> "
+                          f"<https://w3id.org/malikg/summary#triples> ?n }} }}")
+        derived = [int(row[0].value) for row in size]
+        unioned = derived and bool(self.query(f"ASK {{ <{SUMMARY_GRAPH}> "
+                                               f"<https://w3id.org/malikg/summary#triples> ?n }}"))
+        return total - (derived[0] if unioned else 0)
 
     def load(self, source, format, *, graph=None, progress=None):
         rdf_format = _rdf_format(format)
