@@ -487,6 +487,10 @@ def compute(store: ox.Store) -> bytes:
         emit(f"{node} {K.tookPart} {_bool(view == 'took-part')} .")
         if actor:
             emit(f"{node} {K.actor} <{actor}> .")
+        # Labels and ids beside the figures: a question then reads one pattern group, never a
+        # join that the engine might evaluate over every rollup first.
+        emit(f"{node} {K.label} {_literal(label(actor) if actor else 'all actors (each death once)')} .")
+        emit(f"{node} {K.id} {_literal(identifiers.get(actor, '') if actor else '')} .")
         emit(f"{node} {K.allActors} {_bool(not actor)} .")
         emit(f"{node} {K.harmType} <{harm_type}> .")
         emit(f"{node} {K.events} {_int(events_n)} .")
@@ -501,6 +505,8 @@ def compute(store: ox.Store) -> bytes:
         emit(f"{node} {A} {K.RegionCount} .")
         if region:
             emit(f"{node} {K.region} <{region}> .")
+        emit(f"{node} {K.label} {_literal(label(region) if region else '(no region given)')} .")
+        emit(f"{node} {K.id} {_literal(identifiers.get(region, '') if region else '')} .")
         emit(f"{node} {K.events} {_int(events_n)} .")
         emit(f"{node} {K.incidents} {_int(incidents_n)} .")
         emit(f"{node} {K.nearOnly} {_int(near_n)} .")
@@ -511,6 +517,10 @@ def compute(store: ox.Store) -> bytes:
     for place, (incidents_n, first, last) in sorted(by_place.items()):
         node = f"<{base}summary/place/{_tail(place)}>"
         emit(f"{node} {A} {K.PlaceCount} .")
+        emit(f"{node} {K.label} {_literal(label(place))} .")
+        emit(f"{node} {K.id} {_literal(identifiers.get(place, ''))} .")
+        for region in sorted(place_facts(place)[0]):
+            emit(f"{node} {K.regionLabel} {_literal(label(region))} .")
         emit(f"{node} {K.place} <{place}> .")
         emit(f"{node} {K.incidents} {_int(incidents_n)} .")
         if first is not None:
