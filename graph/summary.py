@@ -59,7 +59,9 @@ class _Terms:
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        made = self[name]
+        setattr(self, name, made)  # later reads are plain attribute hits
+        return made
 
     def __getitem__(self, name: str) -> str:
         made = self._made.get(name)
@@ -236,6 +238,9 @@ def compute(store: ox.Store) -> bytes:
         if s not in latest or o > latest[s]:
             latest[s] = o
     has_place = data.links(SEM.hasPlace)
+    targets = data.links(MK.target)
+    communities = data.typed(MK.Community)
+    by_community: dict[tuple[str, str], list] = {}
 
     participation = data.links(MK.participation)
     participant = data.one(MK.participant)
@@ -376,6 +381,12 @@ def compute(store: ox.Store) -> bytes:
                 first = earliest[e]
             if e in latest and (last is None or latest[e] > last):
                 last = latest[e]
+        group_targets = {c for e in accounts for c in targets.get(e, ()) if c in communities}
+        for pair in ((a, c) for a in group_perpetrators for c in group_targets):
+            row = by_community.setdefault(pair, [0, None, None])
+            row[0] += 1
+            row[1] = _min(row[1], first)
+            row[2] = _max(row[2], last)
         for r in sorted(regions):
             emit(f"{node} {K.region} <{r}> .")
         for c in sorted(countries):
@@ -510,6 +521,20 @@ def compute(store: ox.Store) -> bytes:
         emit(f"{node} {K.events} {_int(events_n)} .")
         emit(f"{node} {K.incidents} {_int(incidents_n)} .")
         emit(f"{node} {K.nearOnly} {_int(near_n)} .")
+        if first is not None:
+            emit(f"{node} {K.first} {_date(first)} .")
+        if last is not None:
+            emit(f"{node} {K.last} {_date(last)} .")
+    for (actor, community), (events_n, first, last) in sorted(by_community.items()):
+        node = f"<{base}summary/targeted/{_tail(actor)}/{_tail(community)}>"
+        emit(f"{node} {A} {K.TargetCount} .")
+        emit(f"{node} {K.actor} <{actor}> .")
+        emit(f"{node} {K.community} <{community}> .")
+        emit(f"{node} {K.label} {_literal(label(actor))} .")
+        emit(f"{node} {K.id} {_literal(identifiers.get(actor, ''))} .")
+        emit(f"{node} {K.communityLabel} {_literal(label(community))} .")
+        emit(f"{node} {K.communityId} {_literal(identifiers.get(community, ''))} .")
+        emit(f"{node} {K.events} {_int(events_n)} .")
         if first is not None:
             emit(f"{node} {K.first} {_date(first)} .")
         if last is not None:

@@ -375,3 +375,65 @@ def test_an_endpoint_without_the_summary_graph_says_what_to_load(tmp_path, serve
     assert "--with-summaries" in outcome.output
     outcome = CliRunner().invoke(main, ["query", "uncertain-dates", "--endpoint", url])
     assert "no named graph <https://w3id.org/malikg/graph/ontology>" in outcome.output
+
+
+def _summary_of(store) -> dict:
+    """The summary graph as {subject: {predicate local name: sorted values}}."""
+    found: dict = {}
+    for quad in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode("https://w3id.org/malikg/graph/summary")):
+        values = found.setdefault(quad.subject.value.rsplit("/id/", 1)[-1], {}).setdefault(
+            quad.predicate.value.rsplit("#", 1)[-1], [])
+        values.append(quad.object.value.rsplit("/id/", 1)[-1])
+        values.sort()
+    return found
+
+
+def test_the_summary_graph_counts_each_incident_once_and_follows_the_data(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from two_sources import HEAD, _event, turtle
+
+    graph = Graph().parse(data=turtle(), format="turtle")
+    with open_store(seed_graph=graph) as store:
+        summary = _summary_of(store)
+        # Three accounts, two documents, one incident; A's two accounts are the roots of B's link.
+        group = summary["summary/incident/a-ogota"]
+        assert group["canonical"] == ["event/a-ogota"]
+        assert (group["accounts"], group["documents"]) == (["3"], ["2"])
+        assert summary["event/b-ogota-ouembe"]["incident"] == ["summary/incident/a-ogota"]
+        killed = summary["summary/incident/a-ogota/killed"]
+        assert (killed["best"], killed["bestMin"], killed["bestMax"], killed["figureFrom"]) == (
+            ["30"], ["30"], ["32"], ["source/doc-b"])
+        assert killed["high"] == ["32"]  # only A bounds it: exactly 28 and exactly 4
+        # Tegourou: A places it only near Tegourou, B at Tegourou: the group's region is certain.
+        assert summary["event/a-tegourou"]["regionNear"] == ["true"]
+        assert summary["event/a-tegourou"]["region"] == ["place/mopti"]
+        assert "regionNear" not in summary["summary/incident/a-tegourou"]
+        assert summary["summary/total/all/caused/jnim/killed"]["best"] == ["32"]
+        before = store.triple_count()
+        # New data: the summaries follow. A third document says 1 killed at Tegourou.
+        added = HEAD + _event("c-tegourou", "doc-c", "JNIM attack on Tegourou", "tegourou", "2024-01-28", (1, 1, 1),
+                              links=f"; mk:sameIncidentAs <{base_iri()}event/a-tegourou> ")
+        store.load(added.encode(), "ttl")
+        assert _summary_of(store)["summary/total/all/caused/jnim/killed"]["best"] == ["31"]
+        assert store.triple_count() == before + len(Graph().parse(data=added, format="turtle"))
+
+
+def test_exports_leave_the_summaries_out_unless_asked(tmp_path):
+    with open_store() as store:
+        out = tmp_path / "plain.nq"
+        CliRunner().invoke(main, ["export", "-o", str(out), "--with-ontology"], catch_exceptions=False)
+        assert b"/graph/summary>" not in out.read_bytes()
+        assert b"https://w3id.org/malikg/summary#" not in out.read_bytes()
+        both = tmp_path / "both.nq"
+        CliRunner().invoke(main, ["export", "-o", str(both), "--with-ontology", "--with-summaries"],
+                           catch_exceptions=False)
+        lines = both.read_bytes().splitlines()
+        derived = [line for line in lines if line.endswith(b"<https://w3id.org/malikg/graph/summary> .")]
+        assert len(derived) == len(store.oxigraph) - len(list(store.oxigraph.quads_for_pattern(
+            None, None, None, ox.DefaultGraph()))) - len(list(store.oxigraph.quads_for_pattern(
+                None, None, None, ox.NamedNode("https://w3id.org/malikg/graph/ontology"))))
+        ttl = tmp_path / "plain.ttl"
+        CliRunner().invoke(main, ["export", "-o", str(ttl)], catch_exceptions=False)
+        assert b"malikg/summary#" not in ttl.read_bytes()
