@@ -357,6 +357,10 @@ def compute(store: ox.Store) -> bytes:
                 e_countries |= c
                 if r and not n:
                     e_near = False
+            names = sorted(label(p) for p in has_place.get(e, ()))
+            if names:  # "Ogota and 1 more": the same on every engine, where GROUP_CONCAT's order is not
+                more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+                emit(f"<{e}> {K.placeNames} {_literal(names[0] + more)} .")
             for r in sorted(e_regions):
                 emit(f"<{e}> {K.region} <{r}> .")
             if e_regions and e_near:
