@@ -525,3 +525,30 @@ def test_disagreements_list_each_documents_figure_words_and_document(two_sources
 
 def test_no_disagreements_in_one_document(store):
     assert ask(store, "disagreements") == []
+
+
+def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
+    result = malikg("query", "actor-timeline", "--limit", "3", "--offset", "2")
+    lines = result.output.splitlines()
+    full = [row["event"] for row in ask(open_store(), "actor-timeline")]
+    assert lines[-1] == f"rows 3-5 of {len(full)}; --offset 5 for the next (--limit 0: every row)"
+    assert [line.split()[-1] for line in lines[2:-1]] == full[2:5]
+    # Machine formats keep the note off standard output.
+    csv_out = CliRunner().invoke(cli.main, ["query", "actor-timeline", "--limit", "2", "--format", "csv"])
+    assert len(csv_out.stdout.splitlines()) == 3 and "rows 1-2 of" in csv_out.stderr
+    # Aggregates answer in full whatever --limit would say, since they have no page.
+    assert len(malikg("query", "people-killed-by-actor").output.splitlines()) == 2 + 6
+
+
+def test_report_reads_as_prose_for_people(tmp_path):
+    result = build(tmp_path / "out")
+    report = (result.out_dir / "report.md").read_text(encoding="utf-8")
+    assert "| actor | events | killed (low) | killed (best) | children | id |" in report
+    assert "killedLow" not in report and "saysSo" not in report
+    assert "| January 2024 | Kalala | Dozo |" in report and "2024-01-01/2024-01-31" not in report
+    assert "| (no region given) | 22 | 6 |" in report
+    # Under each table, the command that gives that very table; variants are named as such.
+    section = report.split('<a id="q-drone-strikes"></a>')[1].split("<a id=")[0]
+    assert "```\nmalikg query drone-strikes\n```" in section
+    assert "Another way to ask it:\n\n```\nmalikg query drone-strikes -p since=2024-02-17\n```" in section
+    assert '<a id="q-disagreements"></a>' in report
