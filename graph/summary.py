@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,6 +120,10 @@ class _Data:
         next(reader, None)  # the header
         return reader
 
+    def pairs_of(self, sparql: str) -> Iterator[tuple[str, str]]:
+        for row in self._rows(sparql):
+            yield row[0], row[1]
+
     def pairs(self, predicate) -> Iterator[tuple[str, str]]:
         for row in self._rows(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
             yield row[0], row[1]
@@ -148,6 +153,11 @@ class _Data:
     def typed(self, cls) -> set[str]:
         return {row[0] for row in self._rows(f"SELECT ?s WHERE {{ ?s a <{cls}> }}")}
 
+    def objects(self, iri: str, predicate) -> list[str]:
+        """The objects of one subject, looked up one at a time (for the few that need them)."""
+        return sorted(q.object.value for q in self.store.quads_for_pattern(
+            ox.NamedNode(iri), ox.NamedNode(str(predicate)), None, _DEFAULT))
+
     def label(self, iri: str) -> str:
         labels = sorted(q.object.value for q in self.store.quads_for_pattern(
             ox.NamedNode(iri), ox.NamedNode(str(RDFS.label)), None, _DEFAULT))
@@ -155,13 +165,41 @@ class _Data:
 
 
 def compute(store: ox.Store) -> bytes:
-    """The summary graph of the default graph of ``store``, as sorted N-Triples."""
+    """The summary graph of the default graph of ``store``, as N-Triples."""
+    buffer = io.BytesIO()
+    write(store, buffer)
+    return buffer.getvalue()
+
+
+def write(store: ox.Store, stream) -> int:
+    """Write the summary graph of ``store``'s default graph to a binary ``stream`` as N-Triples.
+
+    Line by line, so that memory holds the inputs and never the output as well (at a million
+    events the summary has some ten million triples). Returns how many triples it wrote.
+    """
+    out = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
+    written = [0]
+
+    def emit(line: str) -> None:
+        out.write(line)
+        out.write("\n")
+        written[0] += 1
+
+    try:
+        _summarise(store, emit)
+        # The graph's own size, so that a store can tell its data from its summaries in O(1).
+        emit(f"<{SUMMARY_GRAPH}> {K.triples} {_int(written[0] + 1)} .")
+        out.flush()
+    finally:
+        out.detach()
+    return written[0]
+
+
+def _summarise(store: ox.Store, emit) -> None:
     data = _Data(store)
     base = base_iri()
     events = data.typed(MK.Event)
     incidents = data.typed(MK.Incident)
-    lines: list[str] = []
-    emit = lines.append
 
     # --- Places: region and country of each place, once per place ------------------------------
     within = data.links(MK.within)
@@ -222,15 +260,33 @@ def compute(store: ox.Store) -> bytes:
             canonical_of[e] = canonical
 
     according = data.one(MK.accordingTo)
-    evidence_source = data.one(OA.hasSource)
-    derived = data.links(PROV.wasDerivedFrom)
-    identifiers = data.one(DCTERMS.identifier)
+    if len(according) < len(events):
+        # Accounts coded before documents were named: the document their evidence quotes. One
+        # join in the engine, where two predicate-wide reads would hold every evidence node.
+        for e, doc in data.pairs_of(f"SELECT ?s (MIN(STR(?d)) AS ?o) WHERE {{ ?s <{PROV.wasDerivedFrom}> ?ev . "
+                                    f"?ev <{OA.hasSource}> ?d . ?s a <{MK.Event}> }} GROUP BY ?s"):
+            according.setdefault(e, doc)
+
+    class _Lazy(dict):
+        """subject -> objects of one predicate, read from the store on first use."""
+
+        def __init__(self, predicate, one=False):
+            super().__init__()
+            self.predicate, self.one = predicate, one
+
+        def __missing__(self, iri):
+            found = data.objects(iri, self.predicate)
+            self[iri] = (found[0] if found else "") if self.one else found
+            return self[iri]
+
+        def get(self, iri, default=None):
+            return self[iri]
+
+    derived = _Lazy(PROV.wasDerivedFrom)
+    identifiers = _Lazy(DCTERMS.identifier, one=True)
 
     def document(e: str) -> str:
-        if e in according:
-            return according[e]
-        sources = sorted(evidence_source[ev] for ev in derived.get(e, ()) if ev in evidence_source)
-        return sources[0] if sources else ""
+        return according.get(e, "")
 
     earliest = data.one(SEM.hasEarliestBeginTimeStamp)
     latest = {}
@@ -292,7 +348,7 @@ def compute(store: ox.Store) -> bytes:
     for claim, about in data.pairs(MK.claimAbout):
         if claim in claim_motive:
             motives[about].append((claim_motive[claim], claim))
-    claim_evidence = {claim: sorted(derived.get(claim, ())) for claims in motives.values() for _, claim in claims}
+    claim_evidence = derived
     sub_event_of = data.links(SEM.subEventOf)
 
     def harm_types_of(e: str) -> set[str]:
@@ -332,7 +388,7 @@ def compute(store: ox.Store) -> bytes:
 
     for canonical in sorted(groups):
         accounts = sorted(groups[canonical])
-        node = f"<{base}summary/incident/{_slug(identifiers.get(canonical, canonical))}>"
+        node = f"<{base}summary/incident/{_tail(canonical)}>"
         emit(f"{node} {A} {K.IncidentGroup} .")
         emit(f"{node} {K.canonical} <{canonical}> .")
         docs = sorted({document(e) for e in accounts})
@@ -465,7 +521,7 @@ def compute(store: ox.Store) -> bytes:
             highs = [f.high for f in per_doc.values() if f.high_known and f.high is not None]
             high = min(highs) if highs else None
             counted = harm_type not in covered
-            total = f"<{base}summary/incident/{_slug(identifiers.get(canonical, canonical))}/{_tail(harm_type)}>"
+            total = f"<{base}summary/incident/{_tail(canonical)}/{_tail(harm_type)}>"
             emit(f"{node} {K.total} {total} .")
             emit(f"{total} {K.harmType} <{harm_type}> .")
             for name, value in (("low", low), ("best", best), ("high", high), ("children", chosen.children)):
@@ -556,10 +612,7 @@ def compute(store: ox.Store) -> bytes:
             emit(f"{node} {K.first} {_date(first)} .")
         if last is not None:
             emit(f"{node} {K.last} {_date(last)} .")
-    lines.sort()
-    # The graph's own size, so that a store can tell its data from its summaries in O(1).
-    lines.append(f"<{SUMMARY_GRAPH}> {K.triples} {_int(len(lines) + 1)} .")
-    return ("\n".join(lines) + "\n").encode()
+
 
 
 def _figure_words(low: int | None, best: int | None, high: int | None) -> str:
@@ -661,18 +714,16 @@ def size(store: ox.Store) -> int:
 
 def rebuild(store: ox.Store, *, bulk: bool = False) -> int:
     """Replace the summary graph of ``store`` (a pyoxigraph Store) by one computed afresh; its size."""
-    data = compute(store)
-    store.remove_graph(_GRAPH) if _GRAPH in set(store.named_graphs()) else None
-    if data:
+    with tempfile.TemporaryFile(prefix="malikg-summary-") as scratch:
+        written = write(store, scratch)
+        scratch.seek(0)
+        if store.contains_named_graph(_GRAPH):
+            store.remove_graph(_GRAPH)
         if bulk:
-            store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+            store.bulk_load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
         else:
-            store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
-    return data.count(b"\n")
-
-
-def _slug(text: str) -> str:
-    return _tail(text) if "/" in text else text
+            store.load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+    return written
 
 
 def _tail(iri: str) -> str:
