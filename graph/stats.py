@@ -20,7 +20,7 @@ SECTIONS = {
     "incidents by region": """
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
           ?e a mk:Incident .
-          GRAPH <https://w3id.org/malikg/graph/summary> { ?e mks:region ?r }
+          GRAPH <https://w3id.org/malikg/graph/summary> { ?account mks:account ?e ; mks:region ?r }
           ?r rdfs:label ?key .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "events by year": """

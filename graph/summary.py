@@ -404,7 +404,11 @@ def _summarise(store: ox.Store, emit) -> None:
         group_sides: set[str] = set()
         first = last = None
         for e in accounts:
-            emit(f"<{e}> {K.incident} {node} .")
+            # Facts about an account sit on a node of their own, never on the account's IRI:
+            # the summary graph describes no subject of the coded evidence.
+            account = f"<{base}summary/account/{_tail(e)}>"
+            emit(f"{account} {K.account} <{e}> .")
+            emit(f"{account} {K.incident} {node} .")
             e_regions, e_countries, e_near = set(), set(), True
             for place in has_place.get(e, ()):
                 sites.add(place)
@@ -416,11 +420,11 @@ def _summarise(store: ox.Store, emit) -> None:
             names = sorted(label(p) for p in has_place.get(e, ()))
             if names:  # "Ogota and 1 more": the same on every engine, where GROUP_CONCAT's order is not
                 more = f" and {len(names) - 1} more" if len(names) > 1 else ""
-                emit(f"<{e}> {K.placeNames} {_literal(names[0] + more)} .")
+                emit(f"{account} {K.placeNames} {_literal(names[0] + more)} .")
             for r in sorted(e_regions):
-                emit(f"<{e}> {K.region} <{r}> .")
+                emit(f"{account} {K.region} <{r}> .")
             if e_regions and e_near:
-                emit(f"<{e}> {K.regionNear} {_bool(True)} .")
+                emit(f"{account} {K.regionNear} {_bool(True)} .")
             regions |= e_regions
             countries |= e_countries
             if e_regions and not e_near:
@@ -431,7 +435,7 @@ def _summarise(store: ox.Store, emit) -> None:
                          if rank == 0]
                 names += [f"{label(a)} (co-perpetrator)" for a, (rank, _) in
                           sorted(actors.items(), key=lambda x: label(x[0])) if rank == 1]
-                emit(f"<{e}> {K.perpetrators} {_literal('; '.join(names))} .")
+                emit(f"{account} {K.perpetrators} {_literal('; '.join(names))} .")
             doc = document(e)
             group_sides |= sides.get(e, set())
             for a, (rank, certainties) in actors.items():

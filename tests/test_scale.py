@@ -401,14 +401,14 @@ def test_the_summary_graph_counts_each_incident_once_and_follows_the_data(tmp_pa
         group = summary["summary/incident/a-ogota"]
         assert group["canonical"] == ["event/a-ogota"]
         assert (group["accounts"], group["documents"]) == (["3"], ["2"])
-        assert summary["event/b-ogota-ouembe"]["incident"] == ["summary/incident/a-ogota"]
+        assert summary["summary/account/b-ogota-ouembe"]["incident"] == ["summary/incident/a-ogota"]
         killed = summary["summary/incident/a-ogota/killed"]
         assert (killed["best"], killed["bestMin"], killed["bestMax"], killed["figureFrom"]) == (
             ["30"], ["30"], ["32"], ["source/doc-b"])
         assert killed["high"] == ["32"]  # only A bounds it: exactly 28 and exactly 4
         # Tegourou: A places it only near Tegourou, B at Tegourou: the group's region is certain.
-        assert summary["event/a-tegourou"]["regionNear"] == ["true"]
-        assert summary["event/a-tegourou"]["region"] == ["place/mopti"]
+        assert summary["summary/account/a-tegourou"]["regionNear"] == ["true"]
+        assert summary["summary/account/a-tegourou"]["region"] == ["place/mopti"]
         assert "regionNear" not in summary["summary/incident/a-tegourou"]
         assert summary["summary/total/all/caused/jnim/killed"]["best"] == ["32"]
         before = store.triple_count()
