@@ -72,11 +72,13 @@ def main():
 @main.command()
 @click.option("--out", "out_dir", default="out", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder to write into.")
-@click.option("--seeds", "seeds_folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A seed folder to build instead of the bundled one.")
+@click.option("--seeds", "seeds_folders", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A seed folder (a corpus, or one document's folder) to build instead of the "
+                   "bundled one; repeat to build several as one corpus.")
 @load_target_options
 @store_options
-def build(out_dir, seeds_folder, update_url, graph_store_url, store_dir, endpoint):
+def build(out_dir, seeds_folders, update_url, graph_store_url, store_dir, endpoint):
     """Build the graph from the seeds, validate it, and write DIR/graph.ttl.
 
     With --store or --endpoint, also load the built graph into that store (a new
@@ -87,15 +89,21 @@ def build(out_dir, seeds_folder, update_url, graph_store_url, store_dir, endpoin
     Examples:
       malikg build
       malikg build --out site/ --seeds my-seeds/
+      malikg build --seeds seeds/ --seeds my-documents/new-report/
       malikg build --store data/mali.oxigraph
     """
+    from graph.build import DOCUMENT_KINDS
     from graph.build import build as run_build
 
-    result = run_build(out_dir, seeds_folder)
+    result = run_build(out_dir, list(seeds_folders) or None)
     click.echo(f"built {result.triples} triples in {result.seconds:.2f} s "
                f"(SHACL-valid, every fact quoted)")
     for name, n in result.counts.items():
         click.echo(f"  {name:<22} {n:>6}")
+    width = max([22, *map(len, result.per_document)])
+    click.echo(f"  {'per document':<{width}}" + "".join(f" {name:>10}" for name in DOCUMENT_KINDS))
+    for document, counts in result.per_document.items():
+        click.echo(f"  {document:<{width}}" + "".join(f" {counts[name]:>10}" for name in DOCUMENT_KINDS))
     for path in result.files:
         click.echo(f"wrote {path}")
     if store_dir is not None or endpoint:
@@ -109,7 +117,10 @@ def build(out_dir, seeds_folder, update_url, graph_store_url, store_dir, endpoin
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths):
+@click.option("--seeds", "seeds_folders", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check these seed folders together as one corpus (repeat for several).")
+def validate(paths, seeds_folders):
     """Check seed records or RDF files: integrity rules, then the SHACL shapes.
 
     With no PATH, checks the bundled seeds. A PATH may be a seed folder, a record
@@ -120,11 +131,12 @@ def validate(paths):
     Examples:
       malikg validate
       malikg validate my-seeds/
-      malikg validate seeds/events.yaml out/graph.ttl
+      malikg validate seeds/sources/hrw-wr2025-mali/events.yaml out/graph.ttl
+      malikg validate --seeds seeds/ --seeds my-documents/new-report/
     """
     from graph.validate_paths import validate_paths
 
-    problems, checked = validate_paths(list(paths))
+    problems, checked = validate_paths(list(paths), list(seeds_folders))
     for line in problems:
         click.echo(line, err=True)
     if problems:
@@ -254,7 +266,7 @@ def chains(actor, max_length, fmt, store_dir, endpoint):
     from graph.store import open_store
 
     with open_store(store_dir, endpoint) as store:
-        network = signed_network(store, counts=False)
+        network = signed_network(store, counts=False, quotes=False)
         found = find_chains(network, actor=actor, max_length=max_length, store=store)
     click.echo(to_json(found) if fmt == "json" else render_chains(found), nl=False)
 
@@ -296,7 +308,9 @@ def alliances(fmt, store_dir, endpoint):
 def export_network(fmt, output, actor, since, until, region, relation, store_dir, endpoint):
     """Write the signed actor network for Gephi: GraphML, or GEXF with dates as time spells.
 
-    List attributes (evidence quotes, event slugs) are joined with " | ".
+    GEXF gives a spell per dated incident of a tie. List attributes (evidence
+    quotes, event slugs, documents) are joined with " | "; what the sources do
+    not give is left out, not written as 0 or "".
 
     \b
     Examples:
@@ -334,9 +348,12 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
 
     Nodes are actors, coloured by ACLED actor type and sized by incidents (or
     victims); ties are alliances, alleged proxies, affiliations, attacks and
-    claimed retaliation, with direction. Hover shows dates, counts, certainty
-    and the source's words; the search box finds an actor. The page is one
-    file with everything inlined: it loads nothing from the network.
+    claimed retaliation, with direction. Hover shows dates, counts, certainty,
+    the document and the source's words; click an actor for its aliases,
+    incidents and ties; the search box finds an actor by name or alias; the
+    page filters ties by kind, dates and region. The layout is the same every
+    time. The page is one file with everything inlined: it loads nothing from
+    the network.
 
     \b
     Examples:
@@ -355,6 +372,32 @@ def network(output, actor, since, until, region, relation, size_by, open_page, s
         import webbrowser
 
         webbrowser.open(path.resolve().as_uri())
+
+
+@main.command()
+@click.option("-o", "--output", default="timeline.html", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The page to write.")
+@store_options
+def timeline(output, store_dir, endpoint):
+    """Write the events as one timeline page (with a map where coordinates are known) that works offline.
+
+    Each event sits at its date as precisely as the source gives it (a day, a
+    week, part of a month, a month, an interval), in lanes by region or by
+    actor; political and civic-space events have their own band. Each mark links
+    to the event's toll, perpetrators and their certainty, quote and document.
+    Events with coordinates (ACLED imports) are also drawn on a plain map.
+
+    \b
+    Examples:
+      malikg timeline -o timeline.html
+      malikg timeline --store data/mali.oxigraph -o mali-timeline.html
+    """
+    from graph.store import open_store
+    from graph.timeline import write_timeline_page
+
+    with open_store(store_dir, endpoint) as store:
+        path = write_timeline_page(store, output)
+    click.echo(f"wrote {path}")
 
 
 # ---------------------------------------------------------------------------
@@ -466,12 +509,17 @@ def _progress_bar(description: str, unit: str):
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--no-seed", is_flag=True,
               help="A store created by this load holds only the ontology, not the bundled seed graph.")
+@click.option("--seeds", "seeds_folders", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Seed folders to load as one corpus (with any record FILE); repeat for several.")
+@click.option("--replace", is_flag=True,
+              help="Replace nodes the store holds with different content, instead of refusing the load.")
 @load_target_options
 @store_options
-def load(files, no_seed, update_url, graph_store_url, store_dir, endpoint):
+def load(files, no_seed, seeds_folders, replace, update_url, graph_store_url, store_dir, endpoint):
     """Bulk-load RDF files and seed record files into a store, all or nothing.
 
     FILE may be Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML (by its
@@ -481,11 +529,18 @@ def load(files, no_seed, update_url, graph_store_url, store_dir, endpoint):
     resolves to the seed's actors and places. On --store every FILE goes in one
     staged load: killed or failing halfway, the store stays as it was.
 
+    Nothing is merged silently: a node (event, harm, actor...) the store already
+    holds with different content is refused, naming both places, unless --replace.
+    The store as it will be is checked with build's SHACL shapes first (up to
+    100,000 triples); seed records always are. Reloading what the store holds adds
+    nothing.
+
     \b
     Examples:
       malikg synth --events 100000 -o events.nt
       malikg load events.nt --store data/mali.oxigraph
       malikg load reports/*.ttl events-2025.yaml --store data/mali.oxigraph
+      malikg load --seeds seeds/ --seeds new-report/ --store data/mali.oxigraph
       malikg load events.nt --endpoint http://localhost:7878/query \\
           --graph-store-url http://localhost:7878/store
     """
@@ -495,13 +550,21 @@ def load(files, no_seed, update_url, graph_store_url, store_dir, endpoint):
     if store_dir is None and not endpoint:
         raise MalikgError("load needs a store to load into: --store DIR or --endpoint URL")
     bar, progress = _progress_bar("loading", "bytes")
+    if not files and not seeds_folders:
+        raise MalikgError("load needs something to load: FILE ... or --seeds DIR")
     with open_store(store_dir, endpoint, create=True, seed=not no_seed,
                     update_url=update_url, data_url=graph_store_url) as store:
+        before = store.triple_count()
         with bar:
-            result = ingest(store, list(files), progress=progress)
+            result = ingest(store, list(seeds_folders) + list(files), progress=progress,
+                            replace=replace)
         size = store.triple_count()
     click.echo(f"loaded {len(result.files)} file(s), {result.bytes / 1e6:.1f} MB in "
-               f"{result.seconds:.1f} s; the store holds {size} triples")
+               f"{result.seconds:.1f} s; {size - before} triples added, the store holds {size} triples")
+    if result.already_held or result.replaced:
+        click.echo(f"  {result.already_held} node(s) already held as loaded; {result.replaced} replaced")
+    for line in result.checked:
+        click.echo(f"  {line}")
 
 
 @main.command()

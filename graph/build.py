@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from . import validate
 from .files import write_all_atomic
@@ -27,6 +27,8 @@ class BuildResult:
     counts: dict[str, int]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    #: For each source document (by id), what was coded from it: DOCUMENT_KINDS counts.
+    per_document: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 #: What the summary counts, in the order it prints them.
@@ -38,18 +40,55 @@ KINDS = {
 }
 
 
+#: What the summary counts for each document, in the order it prints them.
+DOCUMENT_KINDS = {"events": MK.Event, "harms": MK.Harm, "claims": MK.Claim,
+                  "relations": MK.Relation, "statistics": MK.Statistic,
+                  "quotes": OA.SpecificResource}
+
+
 def count_kinds(graph: Graph) -> dict[str, int]:
     by_class = Counter(graph.objects(None, RDF.type))
     return {name: by_class[cls] for name, cls in KINDS.items()}
+
+
+def count_per_document(graph: Graph) -> dict[str, dict[str, int]]:
+    """Events, harms, claims, relations, statistics and quotes coded from each source document.
+
+    Accounts name their document (mk:accordingTo); a harm is its event's, a part of a count
+    its whole's; a quote is the document's it selects from (oa:hasSource).
+    """
+    documents = {doc: str(graph.value(doc, DCTERMS.identifier) or doc)
+                 for doc in graph.subjects(RDF.type, MK.SourceDocument)}
+    counts = {doc: Counter() for doc in documents}
+    for account, doc in graph.subject_objects(MK.accordingTo):
+        if doc not in counts:
+            continue
+        for name, cls in DOCUMENT_KINDS.items():
+            if cls is not MK.Harm and (account, RDF.type, cls) in graph:
+                counts[doc][name] += 1
+        todo = list(graph.objects(account, MK.harm))
+        while todo:
+            harm = todo.pop()
+            counts[doc]["harms"] += 1
+            todo.extend(graph.objects(harm, MK.includes))
+    for quote, doc in graph.subject_objects(OA.hasSource):
+        if doc in counts:
+            counts[doc]["quotes"] += 1
+    return {documents[doc]: {name: counts[doc][name] for name in DOCUMENT_KINDS}
+            for doc in sorted(documents, key=documents.get)}
 
 
 def turtle(graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
-def build(out_dir: Path = Path("out"), seeds_folder: Path | None = None,
+def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = None,
           base: str | None = None) -> BuildResult:
-    """Build, validate and write the graph and its companion files; return what was done."""
+    """Build, validate and write the graph and its companion files; return what was done.
+
+    ``seeds_folder`` is one seed folder or several (corpus roots or document folders), read as
+    one corpus; by default the bundled seeds.
+    """
     started = time.perf_counter()
     timings = {}
     graph = build_graph(seeds_folder, base)
@@ -64,11 +103,11 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | None = None,
     timings["outputs"] = time.perf_counter() - mark
     write_all_atomic(outputs)
     return BuildResult(out_dir, sorted(outputs), len(graph), count_kinds(graph),
-                       time.perf_counter() - started, timings)
+                       time.perf_counter() - started, timings, count_per_document(graph))
 
 
 def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
-    """The research report, the actor-network page and the ontology reference, built from the graph."""
+    """The research report, the actor-network page, the ontology reference and the timeline, built from the graph."""
     from .docs import render as ontology_reference
     from .html import actor_network_page
     from .report import render_report
@@ -76,8 +115,17 @@ def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
 
     # One in-memory store, loaded once, answers both the report's queries and the page's.
     with open_store(seed_graph=graph) as store:
-        return {
+        files = {
             out_dir / "report.md": render_report(store),
             out_dir / "actors.html": actor_network_page(store),
             out_dir / "ontology.html": ontology_reference(),
         }
+        files[out_dir / "timeline.html"] = _timeline(store)
+        return files
+
+
+def _timeline(store) -> str:
+    """The events timeline page (graph/timeline.py)."""
+    from .timeline import timeline_page
+
+    return timeline_page(store)

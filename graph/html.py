@@ -113,18 +113,22 @@ def tie_family(relation: str | None, sign: int | None = None) -> str:
 
 def network_page(network: nx.MultiDiGraph, *, source: str | None = None,
                  filters: Mapping[str, object] | None = None, size_by: str = "incidents",
-                 title: str | None = None) -> str:
+                 title: str | None = None, events: list | None = None) -> str:
     """The page for ``network`` (the shape ``graph.analysis.signed_network`` returns) as HTML text.
 
     ``source`` is the citation printed under the title, ``filters`` the selection it shows (they
     are stated, not applied: the network is already filtered), ``size_by`` ``incidents`` or
-    ``victims``.
+    ``victims``. ``events`` (``graph.timeline.read_events``) give each actor's panel its
+    incidents and each tie its regions, for the page's own region filter.
     """
     if size_by not in SIZE_BY:
         raise MalikgError(f"cannot size nodes by {size_by!r} (choose {' or '.join(SIZE_BY)})")
     filters = {name: value for name, value in (filters or {}).items()
                if value not in (None, "", "all")}
     nodes, edges = _vis_data(network, size_by)
+    by_event = {event.id: event for event in events or ()}
+    _add_filter_fields(network, edges, by_event)
+    groups = _place_nodes(network, nodes, edges)
     heading = title or _heading(network, filters)
     page_js = (_TEMPLATES / "network.js").read_text(encoding="utf-8")
     vis_js, vis_css = _vis_library()
@@ -137,13 +141,22 @@ def network_page(network: nx.MultiDiGraph, *, source: str | None = None,
         "kind_legend": _kind_legend(network),
         "edge_legend": _edge_legend(network),
         "size_note": _text(_SIZE_NOTE[size_by]),
-        "data": script_json({"nodes": nodes, "edges": edges, "options": vis_options()}),
+        "data": script_json({"nodes": nodes, "edges": edges, "options": vis_options(), "groups": groups,
+                             "panel": _panels(network, by_event, events is not None),
+                             "families": [[family, style.legend] for family, style in TIE_STYLES.items()
+                                          if any(edge["family"] == family for edge in edges)],
+                             "regions": sorted({r for edge in edges for r in edge["regions"]})}),
         "vis_js": vis_js,
         "vis_css": vis_css,
         "page_js": page_js,
         "csp": _text(_content_security_policy([vis_js, page_js])),
     }
-    template = (_TEMPLATES / "network.html").read_text(encoding="utf-8")
+    return fill_template("network.html", parts)
+
+
+def fill_template(name: str, parts: Mapping[str, str]) -> str:
+    """The page template ``name`` with each ``{{placeholder}}`` replaced by its (already escaped) part."""
+    template = (_TEMPLATES / name).read_text(encoding="utf-8")
     # One pass, so a placeholder-looking string inside the data is never substituted again.
     return re.sub(r"\{\{(\w+)\}\}", lambda match: parts[match[1]], template)
 
@@ -154,11 +167,16 @@ def actor_network_page(store, *, actor: str | None = None, since: str | None = N
     """The page for the signed, dated actor network in ``store``, filtered as ``signed_network`` filters."""
     from .analysis import signed_network
 
+    from .timeline import EVENT_LIMIT, count_events, read_events
+
     network = signed_network(store, actor=actor, since=since, until=until, region=region,
                              relation=relation)
     filters = {"actor": _actor_label(network, actor), "since": since, "until": until,
                "region": region, "relation": relation}
-    return network_page(network, source=source_citation(store), filters=filters, size_by=size_by)
+    # Past the timeline's limit the panels list ties only: the incidents would not fit in a page.
+    events = read_events(store) if count_events(store) <= EVENT_LIMIT else None
+    return network_page(network, source=source_citation(store), filters=filters, size_by=size_by,
+                        events=events)
 
 
 def write_network_page(store, path: str | Path, **selection) -> Path:
@@ -179,21 +197,10 @@ def source_citation(store) -> str | None:
 
 
 def vis_options() -> dict:
-    """vis-network options: seeded layout, physics that settles and then stops, text tooltips."""
+    """vis-network options: positions computed here (no physics in the page), text tooltips."""
     return {
-        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": True},
-        "physics": {
-            "enabled": True,
-            "solver": "forceAtlas2Based",
-            # Strong repulsion and long springs leave room for the labels, which vis-network's
-            # overlap avoidance does not count.
-            "forceAtlas2Based": {"gravitationalConstant": -260, "centralGravity": 0.03,
-                                 "springLength": 150, "springConstant": 0.06, "damping": 0.5,
-                                 "avoidOverlap": 1},
-            "stabilization": {"enabled": True, "iterations": 1500, "updateInterval": 50,
-                              "fit": True},
-            "minVelocity": 0.5,
-        },
+        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": False},
+        "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": False,
                         "navigationButtons": False, "keyboard": False},
         "nodes": {
@@ -300,6 +307,9 @@ def _node_tooltip(attrs: Mapping, label: str, type_name: str, kind_name: str) ->
     actor_type = type_name if attrs.get("actor_type") else "no ACLED actor type"
     inter = attrs.get("inter_code")
     lines = [label, f"{kind_name} · {actor_type}" + (f" (ACLED inter {inter})" if inter else "")]
+    aliases = _list(attrs.get("aliases"))
+    if aliases:
+        lines.append("also called: " + ", ".join(map(str, aliases)))
     counts = [f"{_count(attrs.get('incidents'))} incident(s) carried out"]
     if attrs.get("victims") is not None:
         counts.append(f"{_count(attrs.get('victims'))} people killed in them (best estimate)")
@@ -328,6 +338,9 @@ def _edge_tooltip(network: nx.MultiDiGraph, source, target, attrs: Mapping) -> s
         said.append(f"according to: {_label(network, attrs['claimant'])}")
     if said:
         lines.append(" · ".join(said))
+    documents = _list(attrs.get("documents"))
+    if documents:
+        lines.append(f"in: {'; '.join(map(str, documents))}")
     events = _list(attrs.get("events"))
     if events:
         shown = ", ".join(str(event) for event in events[:6])
@@ -356,6 +369,204 @@ def _when(start, end, precision: str = "") -> str:
     if end:
         return f"until {end}"
     return ""
+
+
+# ---------------------------------------------------------------------------
+# Positions: computed here, so the same graph is drawn the same way, and laid out for reading
+# ---------------------------------------------------------------------------
+
+#: Pixels per character of a 20 px label, and the width at which vis-network wraps it.
+_CHAR_WIDTH, _LABEL_WRAP, _LINE_HEIGHT = 10.5, 180, 24
+#: Free space kept around every node and its label: enough for ties to run between them.
+_MARGIN = 34
+#: How many times at most the overlap removal compares every pair: fewer rounds for large
+#: networks, so that a page of hundreds of actors is still written in seconds.
+_ROUNDS, _PAIR_COMPARISONS = 400, 3_000_000
+
+
+def _place_nodes(network: nx.MultiDiGraph, nodes: list[dict], edges: list[dict]) -> list[dict]:
+    """Give every vis node fixed ``x``/``y``; return the captions of the groups drawn apart.
+
+    Tied actors are laid out component by component with networkx's spring layout (seeded),
+    scaled to a common tie length and spread until no two labels overlap; the components, then
+    the actors without a tie in this view (in a labelled grid rather than scattered among the
+    others), are packed in rows about as wide as a screen is wide against its height.
+    """
+    tied = nx.Graph()
+    tied.add_nodes_from(sorted(node["id"] for node in nodes))
+    tied.add_edges_from(sorted((e["from"], e["to"]) for e in edges if e["from"] != e["to"]))
+    boxes = {node["id"]: _box(node) for node in nodes}
+    labels = {node["id"]: node["label"] for node in nodes}
+    components = sorted((sorted(c) for c in nx.connected_components(tied) if len(c) > 1),
+                        key=lambda c: (-len(c), c))
+    blocks = []  # (positions relative to the block's top left, width, height, caption)
+    for members in components:
+        local = _spring(tied.subgraph(members))
+        _remove_overlaps(local, boxes)
+        blocks.append(_normalised(local, boxes) + (None,))
+    lonely = sorted((n for n in tied if tied.degree(n) == 0), key=lambda n: (labels[n].lower(), n))
+    if lonely:
+        columns = max(1, math.ceil(math.sqrt(len(lonely) * 1.5)))
+        cell = max(boxes[n][0] for n in lonely)
+        height = max(boxes[n][1] for n in lonely)
+        grid = {n: [(i % columns) * cell + cell / 2, 40 + (i // columns) * height] for i, n in enumerate(lonely)}
+        blocks.append(_normalised(grid, boxes) + ("No tie in this view",))
+    area = sum(w * h for _, w, h, _ in blocks)
+    row_width = max(max((w for _, w, _, _ in blocks), default=0), math.sqrt(area * 1.6))
+    positions, groups = {}, []
+    x = y = row_height = 0.0
+    for local, width, height, caption in blocks:
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height + _GAP, 0.0
+        for n, (nx_, ny) in local.items():
+            positions[n] = (nx_ + x, ny + y)
+        if caption:
+            groups.append({"label": caption, "x": round(x), "y": round(y + 10)})
+        x += width + _GAP
+        row_height = max(row_height, height)
+    for node in nodes:
+        node["x"], node["y"] = (round(v) for v in positions[node["id"]])
+    return groups
+
+
+#: Length of a typical tie on the page, and the space between blocks.
+_TIE, _GAP = 170.0, 90.0
+
+
+def _spring(component: nx.Graph) -> dict[str, list[float]]:
+    if len(component) == 2:
+        a, b = sorted(component)
+        return {a: [0.0, 0.0], b: [_TIE, 0.0]}
+    import numpy as np
+
+    laid = nx.spring_layout(component, seed=LAYOUT_SEED, iterations=200, k=3.0 / math.sqrt(len(component)))
+    order = sorted(component)
+    points = np.array([laid[n] for n in order], dtype=float)
+    points -= points.mean(axis=0)
+    # Turned so that the component's longest extent runs across the (wider than tall) screen.
+    _, vectors = np.linalg.eigh(np.cov(points.T))
+    axis = vectors[:, -1] * (1 if vectors[0, -1] >= 0 else -1)
+    points = points @ np.array([[axis[0], -axis[1]], [axis[1], axis[0]]])
+    # Scaled so the median tie is _TIE long: a hub's far-flung leaves should not shrink the rest.
+    where = dict(zip(order, points))
+    lengths = sorted(math.dist(where[u], where[v]) for u, v in component.edges())
+    factor = _TIE / max(lengths[len(lengths) // 2], 1e-9)
+    return {n: [round(float(where[n][0]) * factor, 3), round(float(where[n][1]) * factor, 3)] for n in order}
+
+
+def _normalised(local: dict[str, list[float]], boxes: dict) -> tuple[dict, float, float]:
+    """Positions moved so the block's boxes start at (0, 0), with the block's width and height."""
+    left = min(x - boxes[n][0] / 2 for n, (x, _) in local.items())
+    top = min(y - (boxes[n][1] / 2 - boxes[n][2]) for n, (_, y) in local.items())
+    right = max(x + boxes[n][0] / 2 for n, (x, _) in local.items())
+    bottom = max(y + boxes[n][1] / 2 + boxes[n][2] for n, (_, y) in local.items())
+    return {n: [x - left, y - top] for n, (x, y) in local.items()}, right - left, bottom - top
+
+
+def _box(node: dict) -> tuple[float, float, float]:
+    """(width, height, downward offset of the centre) of a node with its label below the shape."""
+    text = min(len(node["label"]) * _CHAR_WIDTH, _LABEL_WRAP)
+    lines = math.ceil(len(node["label"]) * _CHAR_WIDTH / _LABEL_WRAP) or 1
+    size = float(node.get("size", 16))
+    height = 2 * size + lines * _LINE_HEIGHT + 6
+    return max(text, 2 * size) + _MARGIN, height + _MARGIN, height / 2 - size
+
+
+def _remove_overlaps(positions: dict[str, list[float]], boxes: dict) -> None:
+    """Push apart, pair by pair in a fixed order, the nodes whose boxes (shape and label) overlap."""
+    order = sorted(positions)
+    pairs = max(1, len(order) * (len(order) - 1) // 2)
+    for _ in range(max(5, min(_ROUNDS, _PAIR_COMPARISONS // pairs))):
+        moved = False
+        for i, a in enumerate(order):
+            for b in order[i + 1:]:
+                (ax, ay), (bx, by) = positions[a], positions[b]
+                (aw, ah, ao), (bw, bh, bo) = boxes[a], boxes[b]
+                dx, dy = bx - ax, (by + bo) - (ay + ao)
+                over_x = (aw + bw) / 2 - abs(dx)
+                over_y = (ah + bh) / 2 - abs(dy)
+                if over_x <= 0 or over_y <= 0:
+                    continue
+                moved = True
+                # Along the axis that needs the smaller push, half each way (a fixed way when level).
+                if over_x < over_y:
+                    step = (over_x / 2 + 0.5) * (1 if dx >= 0 else -1)
+                    positions[a][0] -= step
+                    positions[b][0] += step
+                else:
+                    step = (over_y / 2 + 0.5) * (1 if dy >= 0 else -1)
+                    positions[a][1] -= step
+                    positions[b][1] += step
+        if not moved:
+            return
+
+
+# ---------------------------------------------------------------------------
+# The page's own filters and the actor panel
+# ---------------------------------------------------------------------------
+
+def _add_filter_fields(network: nx.MultiDiGraph, edges: list[dict], events: Mapping) -> None:
+    """Each vis edge's family (relation filter), spans (time filter) and regions (region filter)."""
+    ties = {str(key): attrs for _, _, key, attrs in network.edges(keys=True, data=True)}
+    for edge in edges:
+        attrs = ties.get(edge["id"].split("#")[0], {})
+        edge["family"] = tie_family(attrs.get("relation"), attrs.get("sign"))
+        dates, ends = _list(attrs.get("dates")), _list(attrs.get("date_ends"))
+        if dates and len(dates) == len(ends):
+            spans = sorted({(str(s), str(e)) for s, e in zip(dates, ends)})
+        else:
+            spans = [(str(attrs.get("start") or ""), str(attrs.get("end") or ""))]
+        edge["spans"] = [list(span) for span in spans]
+        edge["regions"] = sorted({region for event in _list(attrs.get("events")) if str(event) in events
+                                  for region in events[str(event)].regions})
+
+
+#: Incidents listed in one actor's panel (the most recent first); the rest are counted.
+PANEL_INCIDENTS = 60
+
+
+def _panels(network: nx.MultiDiGraph, events: Mapping, listed: bool) -> list[list]:
+    """[actor id, panel] pairs (a list, read into a Map: no actor id can clash with an object's own keys)."""
+    incidents: dict[str, list] = defaultdict(list)
+    for event in events.values():
+        for slug, _, role, certainty in event.roles:
+            incidents[slug].append((event, role, certainty))
+    touching: dict = defaultdict(list)
+    for source, target, key, data in _sorted_edges(network):
+        touching[source].append((source, target, key, data))
+        if target != source:
+            touching[target].append((source, target, key, data))
+    panels = []
+    for node in sorted(network.nodes, key=str):
+        attrs = network.nodes[node]
+        mine = sorted(incidents.get(str(node), []), key=lambda item: (item[0].start or "", item[0].id), reverse=True)
+        ties = []
+        for source, target, key, data in touching.get(node, []):
+            other = target if source == node else source
+            arrow = "↔" if data.get("symmetric") else ("→" if source == node else "←")
+            ties.append({
+                "edge": str(key), "other": str(other), "text": f"{arrow} {_label(network, other)}: "
+                + (str(data.get("label")) or _slug(data.get("relation")).replace("-", " ")),
+                "when": _when(data.get("start"), data.get("end"), _slug(data.get("date_precision"))) or "undated",
+                "certainty": _slug(data.get("certainty")), "claimant": str(data.get("claimant") or ""),
+                "documents": [str(d) for d in _list(data.get("documents"))],
+                "quotes": [str(q) for q in _list(data.get("evidence"))[:3]],
+                "family": tie_family(data.get("relation"), data.get("sign")),
+            })
+        panels.append([str(node), {
+            "label": _label(network, node),
+            "kind": KINDS.get(_slug(attrs.get("kind")), OTHER_KIND)[0],
+            "type": ACTOR_TYPES.get(_slug(attrs.get("actor_type")), NO_ACTOR_TYPE)[0],
+            "aliases": [str(a) for a in _list(attrs.get("aliases"))],
+            "listed": listed,
+            "incidents": [{"id": event.id, "label": event.label, "when": event.when(), "role": role.replace("-", " "),
+                           "certainty": certainty, "toll": "; ".join(event.harms) or "no toll given",
+                           "region": event.region, "documents": event.documents}
+                          for event, role, certainty in mine[:PANEL_INCIDENTS]],
+            "more": max(0, len(mine) - PANEL_INCIDENTS),
+            "ties": ties,
+        }])
+    return panels
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Reading the human-edited seed records: strict YAML, field checks, dates, counts and quotes.
 
 Everything here reports problems as :class:`MalikgError` naming the file, the record and the
-field, so a researcher editing ``seeds/events.yaml`` by hand is told exactly what to fix.
+field, so a researcher editing ``seeds/sources/<document>/events.yaml`` by hand is told exactly what to fix.
 """
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ import yaml
 
 from .errors import MalikgError
 from .resources import seeds_dir
+from .triples import count_bounds
 
 #: Record files, by the kind of record they hold. A file belongs to a kind when its name starts
 #: with the kind (``events.yaml``, ``events-2025.yaml``), so researchers can add files of their own.
-RECORD_KINDS = ("actors", "places", "events", "claims", "relations", "statistics")
+RECORD_KINDS = ("actors", "places", "events", "claims", "relations", "statistics", "links")
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CONTEXT_CHARS = 32
@@ -33,6 +34,8 @@ class Record:
     data: dict
     file: str
     index: int
+    #: The id of the document whose folder holds the record; None for shared records.
+    document: str | None = None
 
     @property
     def id(self) -> str:
@@ -44,7 +47,7 @@ class Record:
 
 @dataclass
 class Source:
-    """The source document and its text, for locating quotes."""
+    """One source document of the corpus: its metadata (source.yaml) and its text."""
 
     id: str
     file: str
@@ -55,6 +58,22 @@ class Source:
     citation: str
     language: str
     sha256: str
+    kind: str | None = None
+    url: str | None = None
+    retrieved: str | None = None
+    excerpt: bool | None = None
+    excerpt_note: str | None = None
+    licence: str | None = None
+    description: str | None = None
+    #: Where source.yaml is, for messages.
+    meta_file: str = ""
+    folder: Path | None = None
+
+    def count(self, quote: str) -> int:
+        first = self.text.find(quote)
+        if first < 0:
+            return 0
+        return 1 if self.text.find(quote, first + 1) < 0 else 2
 
     def locate(self, quote: str, record: Record, field_name: str) -> tuple[int, int]:
         """Code-point offsets (start, end exclusive) of ``quote``, which must occur exactly once."""
@@ -74,11 +93,20 @@ class Source:
 
 @dataclass
 class SeedSet:
-    """All records of a seed folder, grouped by kind, with the source they quote."""
+    """A corpus: its source documents by id, and all records grouped by kind.
 
-    source: Source
+    Each record knows its document (``Record.document``): the folder it was coded in, or
+    None for the shared actors and places, whose quotes may come from any document.
+    """
+
+    sources: dict[str, Source] = field(default_factory=dict)
     records: dict[str, list[Record]] = field(default_factory=dict)
     folder: Path | None = None
+
+    @property
+    def source(self) -> Source:
+        """The first document (by id): what a one-document corpus is about."""
+        return next(iter(self.sources.values()))
 
 
 # --- reading files ------------------------------------------------------------------------
@@ -122,27 +150,65 @@ def read_yaml(path: Path):
         raise MalikgError(f"YAML syntax error: {where}{problem}", file=name) from None
 
 
+#: source.yaml's fields (docs/model.md, "Several sources").
+SOURCE_REQUIRED = ("id", "file", "title", "publisher", "issued", "citation")
+SOURCE_OPTIONAL = ("language", "kind", "url", "retrieved", "excerpt", "excerpt_note", "licence",
+                   "description")
+ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
 def read_source(folder: Path) -> Source:
     meta_path = folder / "source.yaml"
     meta = read_yaml(meta_path)
     name = _display(meta_path)
     if not isinstance(meta, dict):
         raise MalikgError("must be a mapping describing the source document", file=name)
-    for key in ("id", "file", "title", "publisher", "issued", "citation"):
-        if key not in meta:
-            raise MalikgError("missing field", file=name, record=meta.get("id", "source"), field=key)
+    record = str(meta.get("id", "source"))
+    for key in SOURCE_REQUIRED:
+        if meta.get(key) in (None, ""):
+            raise MalikgError("missing field", file=name, record=record, field=key)
+    for key in meta:
+        if key not in SOURCE_REQUIRED + SOURCE_OPTIONAL:
+            raise MalikgError("unknown field; expected one of: "
+                              + ", ".join(sorted(SOURCE_REQUIRED + SOURCE_OPTIONAL)),
+                              file=name, record=record, field=key)
+    if not SLUG.match(str(meta["id"])):
+        raise MalikgError("id must be lowercase letters, digits and hyphens", file=name,
+                          record=record, field="id")
+    issued = _iso(meta["issued"])
+    if not ISSUED.match(issued):
+        raise MalikgError(f"issued must be YYYY, YYYY-MM or YYYY-MM-DD, not {issued!r}", file=name,
+                          record=record, field="issued")
+    url = meta.get("url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))
+                                and not any(c.isspace() for c in url)):
+        raise MalikgError("url must be an http(s) address", file=name, record=record, field="url")
+    excerpt = meta.get("excerpt")
+    if excerpt is not None and not isinstance(excerpt, bool):
+        raise MalikgError("excerpt must be true or false", file=name, record=record, field="excerpt")
+    if excerpt and not meta.get("excerpt_note"):
+        raise MalikgError("missing field: an excerpt says which part of the document it is",
+                          file=name, record=record, field="excerpt_note")
     text_path = folder / str(meta["file"])
     try:
         raw = text_path.read_bytes()
         text = raw.decode("utf-8")
     except OSError:
-        raise MalikgError("source text not found", file=name, record=meta["id"], field="file") from None
+        raise MalikgError("source text not found", file=name, record=record, field="file") from None
     except UnicodeDecodeError:
         raise MalikgError("source text is not UTF-8", file=_display(text_path)) from None
+
+    def optional(key):
+        value = meta.get(key)
+        return None if value is None else str(value)
+
     return Source(id=str(meta["id"]), file=str(meta["file"]), text=text, title=str(meta["title"]),
-                  publisher=str(meta["publisher"]), issued=str(meta["issued"]),
+                  publisher=str(meta["publisher"]), issued=issued,
                   citation=str(meta["citation"]), language=str(meta.get("language", "en")),
-                  sha256=hashlib.sha256(raw).hexdigest())
+                  sha256=hashlib.sha256(raw).hexdigest(), kind=optional("kind"), url=optional("url"),
+                  retrieved=optional("retrieved"), excerpt=excerpt,
+                  excerpt_note=optional("excerpt_note"), licence=optional("licence"),
+                  description=optional("description"), meta_file=name, folder=folder)
 
 
 def kind_of(path: Path) -> str | None:
@@ -152,36 +218,82 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
+def is_document_folder(folder: Path) -> bool:
+    return (Path(folder) / "source.yaml").is_file()
+
+
 def document_folders(folder: Path) -> list[Path]:
     """The document folders of a corpus (``sources/*/source.yaml``), or the folder itself."""
-    if (folder / "source.yaml").is_file():
+    if is_document_folder(folder):
         return [folder]
     return sorted(p.parent for p in (folder / "sources").glob("*/source.yaml"))
 
 
-def read_seeds(folder: Path | None = None, extra_files: list[Path] = ()) -> SeedSet:
-    """Read a seed folder (default: the bundled seeds) plus any extra record files.
+def _folders(folders) -> list[Path]:
+    if folders is None:
+        return []
+    if isinstance(folders, (str, Path)):
+        return [Path(folders)]
+    return [Path(f) for f in folders]
 
-    A seed folder holds the shared actors and places at its top and one folder per source
+
+def read_seeds(folders: Path | list[Path] | None = None, extra_files: list[Path] = ()) -> SeedSet:
+    """Read a corpus: one or more seed folders (default: the bundled seeds) plus extra record files.
+
+    A corpus root holds the shared actors and places at its top and one folder per source
     document under ``sources/`` (its ``source.yaml``, its text and the records coded from it).
-    An extra file with the same name as a bundled one replaces it; others are added.
+    A folder may also be a single document folder; when no corpus root is given, the bundled
+    one supplies the shared actors and places (and its documents), so a new document can
+    refer to them. An extra file with the same name and place as a corpus file replaces it; an
+    extra file inside a document folder is that document's, any other is shared.
     """
-    folder = Path(folder) if folder else seeds_dir()
-    documents = document_folders(folder)
-    if not documents:
-        raise MalikgError("not a seed folder (no sources/*/source.yaml)", file=_display(folder))
-    files = {p.name: p for p in sorted(folder.glob("*.yaml")) if kind_of(p)}
+    given = _folders(folders)
+    roots = [f for f in given if not is_document_folder(f)]
+    singles = [f for f in given if is_document_folder(f)]
+    for root in roots:
+        if not document_folders(root):
+            raise MalikgError("not a seed folder (no sources/*/source.yaml)", file=_display(root))
+    if not roots:
+        roots = [seeds_dir()]
+    documents: dict[Path, None] = {}
+    for root in roots:
+        documents.update(dict.fromkeys(p.resolve() for p in document_folders(root)))
+    documents.update(dict.fromkeys(p.resolve() for p in singles))
+    for extra in extra_files:
+        parent = Path(extra).resolve().parent
+        if is_document_folder(parent):
+            documents.setdefault(parent)
+    seeds = SeedSet(folder=roots[0])
+    where: dict[str, Source] = {}
+    folder_doc: dict[Path, str] = {}
     for document in documents:
-        files.update({p.name: p for p in sorted(document.glob("*.yaml")) if kind_of(p)})
+        source = read_source(document)
+        if source.id in where:
+            raise MalikgError(f"duplicate document id (also in {where[source.id].meta_file})",
+                              file=source.meta_file, record=source.id, field="id")
+        where[source.id] = source
+        folder_doc[document] = source.id
+    seeds.sources = dict(sorted(where.items()))
+
+    # Files keyed by (document id or "" for shared, name), so an extra file replaces its twin.
+    files: dict[tuple[str, str], Path] = {}
+    for root in roots:
+        for p in sorted(root.glob("*.yaml")):
+            if kind_of(p):
+                key = ("", p.name) if ("", p.name) not in files else (str(root.resolve()), p.name)
+                files[key] = p
+    for document, doc_id in folder_doc.items():
+        for p in sorted(document.glob("*.yaml")):
+            if kind_of(p):
+                files[(doc_id, p.name)] = p
     for extra in extra_files:
         extra = Path(extra)
         if not kind_of(extra):
             raise MalikgError("a record file's name must start with one of: "
                               + ", ".join(RECORD_KINDS), file=_display(extra))
-        files[extra.name] = extra
-    seeds = SeedSet(source=read_source(documents[0]), folder=folder)
-    for name in sorted(files):
-        path = files[name]
+        doc_id = folder_doc.get(extra.resolve().parent, "")
+        files[(doc_id, extra.name)] = extra
+    for (doc_id, name), path in sorted(files.items(), key=lambda item: (item[0][1], item[0][0])):
         kind = kind_of(path)
         content = read_yaml(path)
         display = _display(path)
@@ -194,7 +306,8 @@ def read_seeds(folder: Path | None = None, extra_files: list[Path] = ()) -> Seed
             if not isinstance(data, dict):
                 raise MalikgError("each record must be a mapping of field: value", file=display,
                                   record=f"#{index + 1}")
-            bucket.append(Record(kind=kind, data=data, file=display, index=index))
+            bucket.append(Record(kind=kind, data=data, file=display, index=index,
+                                 document=folder_doc.get(path.resolve().parent)))
     return seeds
 
 
@@ -335,18 +448,8 @@ class Count:
 
 
 def derive_count(value: int | None, qualifier: str) -> Count:
-    """Low/best/high from a written figure, following UCDP's conventions (see docs/model.md)."""
-    if value is None:
-        return Count(None, qualifier, None, None, None)
-    rules = {
-        "exact": (value, value, value),
-        "at-least": (value, value, None),
-        "over": (value + 1, value + 1, None),
-        "about": (None, value, None),
-        "up-to": (None, None, value),
-        "most-conservative": (value, value, None),
-    }
-    low, best, high = rules.get(qualifier, (None, None, None))
+    """Low/best/high from a written figure, by the one count rule (graph/triples.py)."""
+    low, best, high = count_bounds(value, qualifier)
     return Count(value, qualifier, low, best, high)
 
 

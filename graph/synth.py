@@ -14,8 +14,8 @@ sentence per event (plus one per claim), and each evidence node's ``oa:exact`` i
 carries. ``texts_dir`` writes the texts out. Villages, actors and relations are quoted from a
 synthetic gazetteer document in the same way.
 
-Lines are written with string formatting, not through an RDF library, so that a million events
-take less time to write than to load. The output depends only on ``n``, ``seed`` and the seed
+Lines are written by the shared N-Triples writer (graph/triples.py), not through an RDF
+library, so that a million events take less time to write than to load. The output depends only on ``n``, ``seed`` and the seed
 graph: each report draws from its own random generator seeded with ``(seed, report number)``.
 """
 from __future__ import annotations
@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS
 
 from .errors import MalikgError
 from .files import atomic_output, write_atomic
-from .namespaces import MK, MKV, OA, SEM, base_iri
+from .namespaces import MK, MKV, base_iri
+from .triples import MK_, XSD_GYEAR, XSD_GYEARMONTH, HarmSlugs, Writer, harm_slug, typed
 
 #: Events per synthetic report; each report is one source document and one random stream.
 REPORT_EVENTS = 1000
@@ -44,47 +45,9 @@ LAST_DAY = dt.date(2024, 12, 31)
 
 Progress = Callable[[int, int], None]
 
-# --- N-Triples pieces ---------------------------------------------------------------------------
-
-
-def _iri(term) -> str:
-    return f"<{term}>"
-
-
-A = _iri(RDF.type)
-LABEL, IDENT = _iri(RDFS.label), _iri(DCTERMS.identifier)
-DERIVED = _iri(PROV.wasDerivedFrom)
-INTEGER, DATE = f"^^<{XSD.integer}>", f"^^<{XSD.date}>"
-NONNEG, GYEAR, GYEARMONTH = f"^^<{XSD.nonNegativeInteger}>", f"^^<{XSD.gYear}>", f"^^<{XSD.gYearMonth}>"
-C_EVENT, C_INCIDENT = _iri(MK.Event), _iri(MK.Incident)
-C_PARTICIPATION, C_HARM, C_CLAIM, C_RELATION = (_iri(MK.Participation), _iri(MK.Harm),
-                                                 _iri(MK.Claim), _iri(MK.Relation))
-C_ACTOR, C_ARMED, C_PLACE = _iri(MK.Actor), _iri(MK.ArmedGroup), _iri(MK.Place)
-C_SOURCE = _iri(MK.SourceDocument)
-C_SPECIFIC, C_QUOTE, C_POSITION = (_iri(OA.SpecificResource), _iri(OA.TextQuoteSelector),
-                                   _iri(OA.TextPositionSelector))
-P = {name: _iri(MK[name]) for name in (
-    "theme", "datePrecision", "dateText", "participation", "participant", "certainty",
-    "perpetrator", "target", "harm", "harmType", "victimGroup", "count", "countQualifier",
-    "low", "best", "high", "includes", "respondsTo", "claimAbout", "motive", "claimedActor",
-    "retaliatedAgainst", "claimant", "relationType", "source", "relatedTo", "status",
-    "startDate", "placeType", "within", "adminLevel", "interCode", "characterCount", "sha256")}
-S = {name: _iri(SEM[name]) for name in (
-    "eventType", "hasTimeStamp", "hasEarliestBeginTimeStamp", "hasLatestEndTimeStamp",
-    "hasPlace", "hasActor", "roleType", "actorType")}
-O = {name: _iri(OA[name]) for name in ("hasSource", "hasSelector", "exact", "start", "end")}
-
-
-def _v(name: str) -> str:
-    return f"<{MKV[name]}>"
-
-
-def _literal(text: str) -> str:
-    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
-        text = (text.replace("\\", "\\\\").replace('"', '\\"')
-                .replace("\n", "\\n").replace("\r", "\\r"))
-    return f'"{text}"'
-
+# --- Triples --------------------------------------------------------------------------------------
+#
+# Every triple goes through the shared writer (graph/triples.py), as the seed's do.
 
 # --- The shapes of events -----------------------------------------------------------------------
 #
@@ -171,7 +134,6 @@ for _kind in KINDS:
     _KIND_CUMULATIVE.append(_running)
 
 PERPETRATOR_ROLES = {"perpetrator", "co-perpetrator"}
-TARGET_ROLES = {"target", "victim-community"}
 #: Participation certainty as reports word it: mostly stated, sometimes hedged.
 CERTAINTIES = (("stated", 0.8), ("alleged", 0.08), ("suspected", 0.05), ("apparent", 0.04),
                ("claimed", 0.03))
@@ -272,11 +234,13 @@ class _World:
         self.seed_places = _seed_event_places(seed_graph, regions)
         # Whoever the seed's claims cite says so here too (any seed actor if none does).
         self.claimants = _claimants(seed_graph) or [a for a, _, _ in seed_actors.values()][:1]
-        self.lines: list[str] = []
+        self.w = Writer(base)
+        self.lines = self.w.lines
         self.text: list[str] = []
         self.length = 0
-        self.source = f"<{base}source/syn-gazetteer>"
+        self.quotes: list[tuple[int, int, str]] = []
         self.source_slug = "syn-gazetteer"
+        self.source = self.w.node("source", self.source_slug)
         self.counts: Counter = Counter()
         self._sentence(f"Synthetic gazetteer (malikg synth, seed {seed}): invented places, groups and "
                        "relations for benchmarks. Nothing here is a real place or event.")
@@ -289,12 +253,10 @@ class _World:
             region = _pick(rng, regions)
             name = _name(rng, names)
             slug = f"syn-{_slugify(name)}"
-            place = _Place(slug, f"{name} (synthetic)", f"<{base}place/{slug}>", region[1], name)
+            place = _Place(slug, f"{name} (synthetic)", self.w.node("place", slug), region[1], name)
             evidence = self._sentence(f"{place.label} is a village in {region[1]} region.")
-            self.lines.append(
-                f"{place.iri} {A} {C_PLACE} .\n{place.iri} {LABEL} {_literal(place.label)} .\n"
-                f"{place.iri} {IDENT} {_literal(slug)} .\n{place.iri} {P['placeType']} {_v('village')} .\n"
-                f"{place.iri} {P['within']} {region[0]} .\n{place.iri} {DERIVED} {evidence} .\n")
+            self.w.place(place.iri, identifier=slug, label=place.label, place_type="village",
+                         within=region[0], evidence=(evidence,))
             self.villages.append(place)
         self.counts["places"] = len(self.villages)
 
@@ -307,7 +269,7 @@ class _World:
         for n in range(max(3, min(events // 5000, 200))):
             village = self.villages[rng.randrange(len(self.villages))]
             actor = self._group(f"syn-militia-{n + 1}", f"{village.name} self-defence militia "
-                                "(synthetic)", 4, (C_ARMED, C_ACTOR), "identity-militia",
+                                "(synthetic)", 4, (MK_["ArmedGroup"],), "identity-militia",
                                 f"is a self-defence militia of {village.label}.")
             militias.append(actor)
             by_code.setdefault(4, []).append((actor, 1.0))
@@ -315,7 +277,7 @@ class _World:
         for n, region in enumerate(region_labels):
             for code, kind, word in ((6, "protesters", "Protesters"), (5, "rioters", "Rioters")):
                 actor = self._group(f"syn-{kind}-{n + 1}", f"{word} in {region} (synthetic)", code,
-                                    (C_ACTOR,), kind, f"are {kind} in {region} region.")
+                                    (), kind, f"are {kind} in {region} region.")
                 by_code.setdefault(code, []).append((actor, 1.0))
         self.counts["actors"] = len(militias) + 2 * len(region_labels)
 
@@ -332,14 +294,11 @@ class _World:
         self._relations(rng, militias)
 
     def _group(self, slug, label, code, classes, actor_type, says) -> _Actor:
-        actor = _Actor(slug, label, f"<{self.base}actor/{slug}>", code)
+        actor = _Actor(slug, label, self.w.node("actor", slug), code)
         evidence = self._sentence(f"The {label} {says}" if not label.startswith(("Protesters", "Rioters"))
                                   else f"{label} {says}")
-        self.lines.append(
-            "".join(f"{actor.iri} {A} {c} .\n" for c in classes)
-            + f"{actor.iri} {LABEL} {_literal(label)} .\n{actor.iri} {IDENT} {_literal(slug)} .\n"
-            f"{actor.iri} {S['actorType']} {_v(actor_type)} .\n"
-            f"{actor.iri} {P['interCode']} \"{code}\"{INTEGER} .\n{actor.iri} {DERIVED} {evidence} .\n")
+        self.w.actor(actor.iri, identifier=slug, label=label, classes=classes, actor_type=actor_type,
+                     inter_code=code, evidence=(evidence,))
         return actor
 
     def _relations(self, rng: random.Random, militias: list[_Actor]) -> None:
@@ -357,52 +316,51 @@ class _World:
                 count += 1
                 year = rng.randrange(FIRST_DAY.year, LAST_DAY.year)
                 slug = f"syn-{count}"
-                iri = f"<{self.base}relation/{slug}>"
                 evidence = self._sentence(f"Since {year}, the {militia.label} {words} {other.label}.")
-                self.lines.append(
-                    f"{iri} {A} {C_RELATION} .\n{iri} {IDENT} {_literal(slug)} .\n"
-                    f"{iri} {P['relationType']} {_v(kind)} .\n{iri} {P['source']} {militia.iri} .\n"
-                    f"{iri} {P['relatedTo']} {other.iri} .\n{iri} {P['certainty']} {_v('stated')} .\n"
-                    f"{iri} {P['startDate']} \"{year}\"{GYEAR} .\n{iri} {DERIVED} {evidence} .\n")
+                self.w.relation(self.w.node("relation", slug), identifier=slug, relation_type=kind,
+                                source=militia.iri, target=other.iri, certainty="stated",
+                                start=typed(year, XSD_GYEAR), evidence=(evidence,),
+                                document=self.source)
         self.counts["relations"] = count
 
     def _sentence(self, sentence: str) -> str:
-        evidence, lines = _quote(self.base, self.source, self.source_slug, sentence, self.length)
-        self.lines.append(lines)
-        self.text.append(sentence + "\n")
-        self.length += len(sentence) + 1
-        return evidence
+        return _sentence(self, sentence)
 
     def finish(self) -> str:
-        text = "".join(self.text)
-        self.lines.append(_source_lines(self.source, self.source_slug, "Synthetic gazetteer", text,
-                                        f"{LAST_DAY.year}-12"))
-        return "".join(self.lines)
+        text = _finish_text(self, "Synthetic gazetteer", f"{LAST_DAY.year}-12")
+        self.text_value = text
+        return self.w.text()
 
 
-def _quote(base: str, source: str, source_slug: str, sentence: str, start: int) -> tuple[str, str]:
-    """The evidence node quoting ``sentence`` at ``start`` of the source, and its lines."""
+def _sentence(doc, sentence: str) -> str:
+    """Add ``sentence`` (and a newline) to a synthetic document's text; its evidence node.
+
+    The evidence itself is written when the whole text is known (``_finish_text``), so that
+    each quote gets the prefix and suffix around it as the seed's quotes do.
+    """
+    start = doc.length
     end = start + len(sentence)
-    node = f"{base}evidence/{source_slug}/{start}-{end}"
-    e, q, p = f"<{node}>", f"<{node}/quote>", f"<{node}/position>"
-    return e, (f"{e} {A} {C_SPECIFIC} .\n{e} {O['hasSource']} {source} .\n"
-               f"{e} {O['hasSelector']} {q} .\n{e} {O['hasSelector']} {p} .\n"
-               f"{q} {A} {C_QUOTE} .\n{q} {O['exact']} {_literal(sentence)} .\n"
-               f"{p} {A} {C_POSITION} .\n{p} {O['start']} \"{start}\"{NONNEG} .\n"
-               f"{p} {O['end']} \"{end}\"{NONNEG} .\n")
+    doc.quotes.append((start, end, sentence))
+    doc.text.append(sentence + "\n")
+    doc.length = end + 1
+    return doc.w.evidence_node(doc.source_slug, start, end)
 
 
-def _source_lines(source: str, slug: str, title: str, text: str, issued: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return (f"{source} {A} {C_SOURCE} .\n{source} {A} <{DCTERMS.BibliographicResource}> .\n"
-            f"{source} {A} <{PROV.Entity}> .\n{source} {LABEL} {_literal(title)} .\n"
-            f"{source} <{DCTERMS.title}> {_literal(title)} .\n{source} {IDENT} {_literal(slug)} .\n"
-            f"{source} <{DCTERMS.description}> \"Synthetic text written by malikg synth for "
-            f"benchmarks; it describes no real event.\" .\n"
-            f"{source} <{DCTERMS.language}> \"en\" .\n"
-            f"{source} <{DCTERMS.issued}> \"{issued}\"{GYEARMONTH} .\n"
-            f"{source} {P['characterCount']} \"{len(text)}\"{INTEGER} .\n"
-            f"{source} {P['sha256']} \"{digest}\" .\n")
+def _finish_text(doc, title: str, issued: str) -> str:
+    """Write a synthetic document's quotes and its source node; return its text."""
+    text = "".join(doc.text)
+    evidence = doc.w.evidence
+    slug = doc.source_slug
+    for start, end, sentence in doc.quotes:
+        evidence(slug, start, end, sentence, prefix=text[max(0, start - 32):start],
+                 suffix=text[end:end + 32])
+    doc.w.source_document(doc.source, identifier=slug, title=title, issued=issued,
+                          issued_type=XSD_GYEARMONTH, language="en",
+                          sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                          characters=len(text), kind="report",
+                          description="Synthetic text written by malikg synth for benchmarks; "
+                                      "it describes no real event.")
+    return text
 
 
 def _name(rng: random.Random, taken: set[str]) -> str:
@@ -499,10 +457,12 @@ class _Report:
         self.world = world
         self.base = world.base
         self.rng = random.Random(f"malikg-synth:{seed}:report:{number}")
-        self.slug = f"syn-report-{number + 1:04d}"
-        self.source = f"<{self.base}source/{self.slug}>"
+        self.slug = self.source_slug = f"syn-report-{number + 1:04d}"
+        self.w = Writer(self.base)
+        self.source = self.w.node("source", self.slug)
         self.first, self.last, self.total = first, last, total
-        self.out: list[str] = []
+        self.out = self.w.lines
+        self.quotes: list[tuple[int, int, str]] = []
         self.text: list[str] = [f"Synthetic report {number + 1} (malikg synth, seed {seed}). "
                                 "Nothing in it is a real event.\n"]
         self.length = len(self.text[0])
@@ -515,12 +475,9 @@ class _Report:
     def write(self) -> str:
         for index in range(self.first, self.last):
             self._event(index)
-        text = "".join(self.text)
         issued = self._date(self.last - 1)[0][:7]
-        self.out.append(_source_lines(self.source, self.slug, f"Synthetic report {self.slug[-4:]}",
-                                      text, issued))
-        self.text_value = text
-        return "".join(self.out)
+        self.text_value = _finish_text(self, f"Synthetic report {self.slug[-4:]}", issued)
+        return self.w.text()
 
     def _date(self, index: int):
         # Dates rise with the index, denser in later years as in ACLED's Mali data.
@@ -533,17 +490,14 @@ class _Report:
         return found
 
     def _sentence(self, sentence: str) -> str:
-        evidence, lines = _quote(self.base, self.source, self.slug, sentence, self.length)
-        self.out.append(lines)
-        self.text.append(sentence + "\n")
-        self.length += len(sentence) + 1
-        return evidence
+        return _sentence(self, sentence)
 
     def _event(self, index: int) -> None:
-        rng, world, out = self.rng, self.world, self.out
+        rng, world, w = self.rng, self.world, self.w
+        node = w.node
         kind = KINDS[min(bisect.bisect_right(_KIND_CUMULATIVE, rng.random() * _running), len(KINDS) - 1)]
         slug = f"syn-{index:07d}"
-        e = f"<{self.base}event/{slug}>"
+        e = node("event", slug)
         if rng.random() < 0.05 and world.seed_places:
             place = world.seed_places[rng.randrange(len(world.seed_places))]
         else:  # a few villages see much of the violence
@@ -559,14 +513,10 @@ class _Report:
 
         # Date precision as ACLED codes it: mostly the day, sometimes only the week or month.
         precision = _pick(rng, (("day", 0.88), ("week", 0.08), ("month", 0.04)))
-        lines = [f"{e} {A} {C_INCIDENT} .\n{e} {A} {C_EVENT} .\n{e} {IDENT} \"{slug}\" .\n"
-                 f"{e} {S['eventType']} {_v(kind.event_type)} .\n{e} {P['theme']} {_v(kind.theme)} .\n"
-                 f"{e} {S['hasPlace']} {place.iri} .\n{e} {P['datePrecision']} {_v(precision)} .\n"]
+        day_iso = earliest = latest = None
         if precision == "day":
             when = f"On {words}"
-            lines.append(f"{e} {S['hasTimeStamp']} \"{iso}\"{DATE} .\n"
-                         f"{e} {S['hasEarliestBeginTimeStamp']} \"{iso}\"{DATE} .\n"
-                         f"{e} {S['hasLatestEndTimeStamp']} \"{iso}\"{DATE} .\n")
+            day_iso = iso
         else:
             if precision == "week":
                 start = day - dt.timedelta(days=day.weekday())
@@ -576,44 +526,34 @@ class _Report:
                 start = day.replace(day=1)
                 end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
                 when = f"In {MONTHS[day.month - 1]} {day.year}"
-            lines.append(f"{e} {S['hasEarliestBeginTimeStamp']} \"{start.isoformat()}\"{DATE} .\n"
-                         f"{e} {S['hasLatestEndTimeStamp']} \"{end.isoformat()}\"{DATE} .\n")
+            earliest, latest = start.isoformat(), end.isoformat()
 
         certainty = _pick(rng, CERTAINTIES)
         hedge = HEDGES[certainty]
         roles = [(first, kind.first[1])] + ([(second, kind.second[1])] if second else [])
-        for actor, role in roles:
-            pa = f"<{self.base}participation/{slug}-{actor.slug}-{role}>"
-            lines.append(f"{e} {P['participation']} {pa} .\n{pa} {A} {C_PARTICIPATION} .\n"
-                         f"{pa} {P['participant']} {actor.iri} .\n{pa} {S['roleType']} {_v(role)} .\n"
-                         f"{pa} {P['certainty']} {_v(certainty if actor is first else 'stated')} .\n"
-                         f"{e} {S['hasActor']} {actor.iri} .\n")
-            if role in PERPETRATOR_ROLES:
-                lines.append(f"{e} {P['perpetrator']} {actor.iri} .\n")
-            elif role in TARGET_ROLES:
-                lines.append(f"{e} {P['target']} {actor.iri} .\n")
         self.counts["participations"] += len(roles)
 
         # What it harmed, worded the way the report will say it.
         harm_words = []
         harm_specs = []
+        slugs = HarmSlugs()
         number = 0
         for harm_type, group, share, scale in kind.harms:
             if rng.random() >= share:
                 continue
             number += 1
-            h = f"<{self.base}harm/{slug}-{number}>"
+            h_slug = slugs(harm_slug(slug, harm_type, group))
             qualifier = _pick(rng, QUALIFIERS)
             # Heavy-tailed like ACLED's fatalities: mostly a few, now and then hundreds.
             count = None if qualifier == "several" else min(600, 1 + int(scale * (rng.paretovariate(1.2) - 1)))
-            harm_specs.append((h, e, harm_type, group, qualifier, count))
+            h = node("harm", h_slug)
+            harm_specs.append((h, e, None, harm_type, group, qualifier, count))
             figure = "several" if count is None else f"{QUALIFIER_WORDS[qualifier]}{count}"
             harm_words.append(f"{HARM_WORDS[harm_type]} {figure} {GROUP_WORDS[group][count != 1]}")
             if harm_type == "killed" and count and count >= 3 and rng.random() < CHILDREN_SHARE:
                 children = 1 + rng.randrange(count // 2 + 1)
-                part = f"<{self.base}harm/{slug}-{number}-1>"
-                harm_specs.append((part, None, harm_type, "children", "exact", children))
-                harm_specs.append(f"{h} {P['includes']} {part} .\n")
+                harm_specs.append((node("harm", f"{h_slug}-children"), None, h, harm_type, "children",
+                                   "exact", children))
                 harm_words[-1] += f", {children} of them {'a child' if children == 1 else 'children'}"
                 self.counts["harms"] += 1
         self.counts["harms"] += number
@@ -623,12 +563,17 @@ class _Report:
                     + (f" {second.label}" if second else "")
                     + f" in {place.label}, {place.region} region"
                     + (", " + " and ".join(harm_words) if harm_words else "") + ".")
-        evidence = self._sentence(sentence)
-        label = f"{who} {kind.noun} in {place.label}"
-        lines.append(f"{e} {LABEL} {_literal(label)} .\n{e} {DERIVED} {evidence} .\n")
-        out.append("".join(lines))
-        for spec in harm_specs:
-            out.append(spec if isinstance(spec, str) else _harm_lines(*spec, evidence))
+        evidence = (self._sentence(sentence),)
+        w.event(e, identifier=slug, label=f"{who} {kind.noun} in {place.label}",
+                classes=_INCIDENT, event_type=kind.event_type, themes=(kind.theme,),
+                places=(place.iri,), precision=precision, day=day_iso, earliest=earliest,
+                latest=latest, evidence=evidence, document=self.source)
+        for actor, role in roles:
+            w.participation(e, node("participation", f"{slug}-{actor.slug}-{role}"), actor=actor.iri,
+                            role=role, certainty=certainty if actor is first else "stated")
+        for h, parent, whole, harm_type, group, qualifier, count in harm_specs:
+            w.harm(h, parent=parent, part_of=whole, harm_type=harm_type, qualifier=qualifier,
+                   count=count, group=group, evidence=evidence)
         self.counts["events"] += 1
 
         actor = first if kind.first[1] in PERPETRATOR_ROLES | {"side-a"} else None
@@ -655,41 +600,15 @@ class _Report:
         sentence = (f"According to {claimant.label}, the {what_now} on {words} by {actor.label} was "
                     f"retaliation against {against.label} for the {what} on {when}.")
         evidence = self._sentence(sentence)
-        c = f"<{self.base}claim/{slug}-retaliation>"
-        self.out.append(
-            f"{c} {A} {C_CLAIM} .\n{c} {IDENT} \"{slug}-retaliation\" .\n{c} {P['claimAbout']} {e} .\n"
-            f"{c} {P['motive']} {_v('retaliation')} .\n{c} {P['claimedActor']} {actor.iri} .\n"
-            f"{c} {P['retaliatedAgainst']} {against.iri} .\n{c} {P['claimant']} {claimant.iri} .\n"
-            f"{c} {P['certainty']} {_v(certainty)} .\n{c} {P['respondsTo']} {target_event} .\n"
-            f"{c} {DERIVED} {evidence} .\n{e} {P['respondsTo']} {target_event} .\n")
+        self.w.claim(self.w.node("claim", f"{slug}-retaliation"), identifier=f"{slug}-retaliation",
+                     about=(e,), motive="retaliation", claimants=(claimant.iri,), certainty=certainty,
+                     claimed_actors=(actor.iri,), against=(against.iri,), responds_to=(target_event,),
+                     evidence=(evidence,), document=self.source)
         self.retaliations.append(record)
         self.counts["claims"] += 1
 
 
-def _harm_lines(h: str, event: str | None, harm_type: str, group: str, qualifier: str,
-                count: int | None, evidence: str) -> str:
-    lines = [f"{h} {A} {C_HARM} .\n{h} {P['harmType']} {_v(harm_type)} .\n"
-             f"{h} {P['victimGroup']} {_v(group)} .\n{h} {P['countQualifier']} {_v(qualifier)} .\n"
-             f"{h} {DERIVED} {evidence} .\n"]
-    if event is not None:
-        lines.append(f"{event} {P['harm']} {h} .\n")
-    if count is not None:
-        lines.append(f"{h} {P['count']} \"{count}\"{INTEGER} .\n")
-        low = best = high = None
-        if qualifier == "exact":
-            low = best = high = count
-        elif qualifier in ("at-least", "most-conservative"):
-            low = best = count
-        elif qualifier == "over":
-            low = best = count + 1
-        elif qualifier == "about":
-            best = count
-        elif qualifier == "up-to":
-            high = count
-        for name, value in (("low", low), ("best", best), ("high", high)):
-            if value is not None:
-                lines.append(f"{h} {P[name]} \"{value}\"{INTEGER} .\n")
-    return "".join(lines)
+_INCIDENT = (MK_["Incident"],)
 
 
 # --- Writing ------------------------------------------------------------------------------------

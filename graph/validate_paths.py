@@ -16,8 +16,12 @@ def _check_graph(graph, label: str, problems: list[str]) -> None:
         problems.append(f"{label}: {violation.line()}")
 
 
-def validate_paths(paths: list[Path]) -> tuple[list[str], str]:
-    """Problems found (one line each) and a description of what was checked."""
+def validate_paths(paths: list[Path], corpus: list[Path] = ()) -> tuple[list[str], str]:
+    """Problems found (one line each) and a description of what was checked.
+
+    ``corpus``: seed folders checked together as one corpus (with any record files among
+    ``paths``), instead of each folder of ``paths`` on its own.
+    """
     problems: list[str] = []
     folders = [p for p in paths if p.is_dir()]
     records = [p for p in paths if p.is_file() and p.suffix in (".yaml", ".yml")]
@@ -33,8 +37,11 @@ def validate_paths(paths: list[Path]) -> tuple[list[str], str]:
     seed_runs = [(folder, []) for folder in folders] or ([(None, records)] if records or not paths else [])
     if folders and records:
         seed_runs = [(folder, records) for folder in folders]
+    if corpus:
+        seed_runs = [(list(corpus), records)] + [(folder, []) for folder in folders]
     for folder, extra in seed_runs:
-        label = str(folder) if folder else "bundled seeds" + (f" + {', '.join(map(str, extra))}" if extra else "")
+        label = (" + ".join(map(str, folder)) if isinstance(folder, list) else str(folder) if folder
+                 else "bundled seeds") + (f" + {', '.join(map(str, extra))}" if extra else "")
         try:
             graph = emit(read_seeds(folder, extra))
         except MalikgError as error:

@@ -186,6 +186,16 @@ class Page:
                 self.browser._pending_events.remove(event)
                 self._record(event)
 
+    def outside_requests(self) -> list[str]:
+        """Every request the page tried beyond its own file (and data: URLs), so far."""
+        self.drain()
+        return [url for url in self.report.requests if not url.startswith(("file:", "data:"))]
+
+    def problems(self) -> dict[str, list[str]]:
+        """The console errors and outside requests so far: both empty for a page that works offline."""
+        self.drain()
+        return {"console_errors": list(self.report.console_errors), "outside_requests": self.outside_requests()}
+
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page (promises are awaited)."""
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,

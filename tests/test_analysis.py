@@ -300,6 +300,119 @@ def test_export_network_round_trips(network, tmp_path, fmt):
     if fmt == "gexf":
         text = path.read_text(encoding="utf-8")
         assert 'mode="dynamic"' in text and 'timeformat="date"' in text
-        assert kalala["start"] == "2024-01-01"
+        assert kalala["spells"] == [("2024-01-01", "2024-01-31")]
     # Same graph, same bytes.
     assert analysis.network_bytes(network, fmt) == path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_network_omits_unknowns_and_keeps_types(network, tmp_path, fmt):
+    path = tmp_path / f"network.{fmt}"
+    assert CliRunner().invoke(main, ["export-network", "--format", fmt, "-o", str(path)]).exit_code == 0
+    read = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
+    # ECOWAS has no ACLED inter code or actor type and the MSA-D/ISGS hostility no date: nothing
+    # is written for them, rather than 0 or "".
+    assert (network.nodes["ecowas"]["inter_code"], network.nodes["ecowas"]["actor_type"]) == (0, "")
+    assert not {"inter_code", "actor_type"} & set(read.nodes["ecowas"])
+    assert read.nodes["jnim"]["inter_code"] == 2
+    hostility = read.edges["msa-d", "isgs", "relation:msa-d-hostility-isgs"]
+    assert not {"start", "end", "spells", "qualifier"} & set(hostility)
+    for _, _, data in read.edges(data=True):
+        assert "" not in data.values() and "networkx_key" not in data
+    dawsahak = read.edges["isgs", "dawsahak", "attack:isgs>dawsahak"]
+    assert dawsahak["symmetric"] is False and dawsahak["evidence_complete"] is True
+    clash = read.edges["msa-d", "isgs", "clashes:msa-d>isgs"]
+    assert clash["symmetric"] is True
+    assert "networkx_key" not in path.read_text(encoding="utf-8")
+
+
+def test_gexf_gives_each_incident_its_own_spell(network, tmp_path):
+    path = tmp_path / "network.gexf"
+    assert CliRunner().invoke(main, ["export-network", "--format", "gexf", "-o", str(path)]).exit_code == 0
+    read = nx.read_gexf(path)
+    jnim = read.edges["jnim", "civilians", "attack:jnim>civilians"]
+    # JNIM's 13 attacks on civilians in the chapter: Ogota and Ouémbé on January 27 and again on
+    # February 1, Tegourou, Djiguibombo, Tilé, four villages on September 29, the two Danibombo.
+    assert jnim["count"] == 13 and len(jnim["spells"]) == 13
+    assert jnim["spells"][0] == ("2024-01-27", "2024-01-27") and jnim["spells"][-1] == ("2024-10-14", "2024-10-14")
+    assert [s for s in jnim["spells"] if s[0] == "2024-09-29"] == [("2024-09-29", "2024-09-29")] * 4
+
+
+# --- which document says so -------------------------------------------------------------------
+
+def test_ties_and_steps_name_the_document_not_only_the_publisher(network, found):
+    wr2025 = "World Report 2025: Mali (2025-01)"
+    kalala = network.edges["dozo", "fulani", "retaliation:kalala-retaliation"]
+    assert kalala["claimant"] == "Human Rights Watch" and kalala["documents"] == [wr2025]
+    proxy = network.edges["dozo", "malian-armed-forces", "relation:dozo-alleged-proxy-malian-armed-forces"]
+    assert proxy["documents"] == [wr2025]
+    assert network.edges["jnim", "civilians", "attack:jnim>civilians"]["documents"] == [wr2025]
+    assert all(step["documents"] == [wr2025] for chain in found for step in chain)
+    text = analysis.render_chains(found)
+    assert "according to Human Rights Watch (apparent), in World Report 2025: Mali (2025-01)" in text
+    report = analysis.render_alliances(analysis.alliances(network))
+    assert ("Wagner Group is linked to Russia (according to Human Rights Watch in World Report 2025: Mali "
+            "(2025-01), stated)") in report
+
+
+def test_documents_come_from_according_to_before_the_evidence(store):
+    from graph.namespaces import MK, base_iri
+    from graph.store import open_store
+    from graph.load import build_graph
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    graph = build_graph()
+    base = base_iri()
+    other = URIRef(f"{base}source/hrw-2024-05-08")
+    graph.add((other, RDF.type, MK.SourceDocument))
+    graph.add((other, DCTERMS.title, Literal("Mali: Islamist Armed Groups, Ethnic Militias Commit Atrocities")))
+    graph.add((other, DCTERMS.issued, Literal("2024-05-08")))
+    graph.add((other, DCTERMS.publisher, URIRef(f"{base}actor/hrw")))
+    graph.set((URIRef(f"{base}event/2024-07-19-dawsahak-camp"), MK.accordingTo, other))
+    graph.set((URIRef(f"{base}relation/dozo-alleged-proxy-malian-armed-forces"), MK.accordingTo, other))
+    # An account without mk:accordingTo (coded before it existed) is named by its quotes' source.
+    graph.remove((URIRef(f"{base}claim/kalala-retaliation"), MK.accordingTo, None))
+    with open_store(seed_graph=graph) as told:
+        network = analysis.signed_network(told)
+    release = "Mali: Islamist Armed Groups, Ethnic Militias Commit Atrocities (2024-05-08)"
+    assert network.edges["isgs", "dawsahak", "attack:isgs>dawsahak"]["documents"] == [release]
+    assert network.edges["dozo", "malian-armed-forces",
+                         "relation:dozo-alleged-proxy-malian-armed-forces"]["documents"] == [release]
+    assert network.edges["dozo", "fulani", "retaliation:kalala-retaliation"]["documents"] == \
+        ["World Report 2025: Mali (2025-01)"]
+
+
+def test_alliances_are_the_same_on_every_run():
+    runs = {CliRunner().invoke(main, ["alliances"]).output for _ in range(3)}
+    assert len(runs) == 1
+
+
+# --- terminal safety ---------------------------------------------------------------------------
+
+def test_labels_with_terminal_escapes_are_printed_escaped(monkeypatch):
+    from graph.load import build_graph
+    from graph.namespaces import base_iri
+    from graph.store import open_store
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    graph = build_graph()
+    hostile = "Dozo\x1b]0;owned\x07\x1b[2J\u202e\x9b31m"
+    graph.set((URIRef(f"{base_iri()}actor/dozo"), RDFS.label, Literal(hostile)))
+    with open_store(seed_graph=graph) as store:
+        network = analysis.signed_network(store)
+        texts = [analysis.render_chains(analysis.chains(network, store=store)),
+                 analysis.render_alliances(analysis.alliances(network)),
+                 analysis.to_json(analysis.alliances(network))]
+    for text in texts:
+        assert not {"\x1b", "\x07", "\x9b", "\u202e"} & set(text)
+    assert "Dozo\\x1b]0;owned\\x07\\x1b[2J\\u202e\\x9b31m retaliated against Fulani" in texts[0]
+    assert json.loads(texts[2])["blocs"][0]["members"][1]["label"] == hostile
+
+
+def test_chains_are_the_same_without_the_pairs_quotes(store, found):
+    # The command reads no attack or clash pair's quotes (its steps read their own incident's).
+    light = analysis.signed_network(store, counts=False, quotes=False)
+    assert light.edges["jnim", "civilians", "attack:jnim>civilians"]["evidence"] == []
+    assert analysis.to_json(analysis.chains(light, store=store)) == analysis.to_json(found)

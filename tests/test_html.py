@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from browser import Browser, chromium_missing
+from pages import start_tags
 from cli import main
 from graph.analysis import signed_network
 from graph.html import actor_network_page, network_page, script_json, source_citation
@@ -81,28 +81,18 @@ def browser():
 # The file itself
 # ---------------------------------------------------------------------------
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 def test_page_is_one_file_that_loads_nothing_and_writes_no_lib_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     page = write_page(CliRunner(), "actors.html")
     assert sorted(os.listdir(tmp_path)) == ["actors.html"]  # pyvis's local mode would add lib/
-    parser = _Tags()
-    parser.feed(page)
-    names = {tag for tag, _ in parser.tags}
+    tags = start_tags(page)
+    names = {tag for tag, _ in tags}
     assert not names & {"link", "img", "iframe", "object", "embed", "base", "frame", "audio", "video"}
-    for tag, attrs in parser.tags:
+    for tag, attrs in tags:
         assert not set(attrs) & {"src", "href", "srcset", "action", "formaction", "poster"}, (tag, attrs)
     assert not re.search(r"url\(\s*(?!['\"]?data:)", page)
     assert "@import" not in page
-    policy = next(attrs["content"] for tag, attrs in parser.tags
+    policy = next(attrs["content"] for tag, attrs in tags
                   if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     # vis-network is inlined with its licence header.
@@ -251,9 +241,7 @@ def test_seed_page_works_offline_in_chromium(browser, store, seed_page):
         })()""")
         assert page.evaluate("network.getSelectedNodes()") == ["wagner"]
 
-        page.drain()
-        assert page.report.console_errors == []
-        assert [url for url in page.report.requests if not url.startswith(("file:", "data:"))] == []
+        assert page.problems() == {"console_errors": [], "outside_requests": []}
     finally:
         page.close()
 
@@ -278,5 +266,202 @@ def test_hostile_names_render_as_text_and_run_nothing(browser, hostile_page):
         page.screenshot(ARTIFACTS / "actors-hostile.png")
         page.drain()
         assert page.report.console_errors == []
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------------------
+# Layout, panel and filters: in the file
+# ---------------------------------------------------------------------------
+
+def _boxes_overlap(a: dict, b: dict) -> bool:
+    from graph.html import _box
+
+    (aw, ah, ao), (bw, bh, bo) = _box(a), _box(b)
+    return abs(a["x"] - b["x"]) < (aw + bw) / 2 - 1 and abs((a["y"] + ao) - (b["y"] + bo)) < (ah + bh) / 2 - 1
+
+
+def test_layout_sets_lone_actors_apart_and_keeps_labels_from_overlapping(seed_page):
+    data = page_data(seed_page.read_text(encoding="utf-8"))
+    nodes = {node["id"]: node for node in data["nodes"]}
+    assert all(isinstance(node["x"], int) and isinstance(node["y"], int) for node in nodes.values())
+    assert data["options"]["physics"]["enabled"] is False
+    tied = {edge["from"] for edge in data["edges"]} | {edge["to"] for edge in data["edges"]}
+    lonely = set(nodes) - tied
+    # The chapter names 13 actors with no tie among the 49 (HRW itself, ACLED, the ICC, Spain...).
+    assert len(nodes) == 49 and len(lonely) == 13 and {"hrw", "acled", "icc", "spain"} <= lonely
+    assert data["groups"] == [{"label": "No tie in this view", "x": data["groups"][0]["x"],
+                               "y": data["groups"][0]["y"]}]
+    # The lone actors form one block that no tied actor's position falls inside.
+    xs, ys = [nodes[n]["x"] for n in lonely], [nodes[n]["y"] for n in lonely]
+    assert not [n for n in tied if min(xs) <= nodes[n]["x"] <= max(xs) and min(ys) <= nodes[n]["y"] <= max(ys)]
+    overlapping = [(a, b) for a in sorted(nodes) for b in sorted(nodes) if a < b and _boxes_overlap(nodes[a], nodes[b])]
+    assert overlapping == []
+    # The dense cluster is spread: JNIM, the army, Wagner and the Dozo are each well apart.
+    cluster = ["jnim", "malian-armed-forces", "wagner", "dozo"]
+    assert min(((nodes[a]["x"] - nodes[b]["x"]) ** 2 + (nodes[a]["y"] - nodes[b]["y"]) ** 2) ** 0.5
+               for a in cluster for b in cluster if a < b) > 60
+
+
+def test_panels_hold_aliases_incidents_and_ties_with_their_documents(seed_page):
+    data = page_data(seed_page.read_text(encoding="utf-8"))
+    panels = dict(data["panel"])
+    isgs = panels["isgs"]
+    assert isgs["aliases"] == ["Islamic State in the Greater Sahara"]
+    camp = next(i for i in isgs["incidents"] if i["id"] == "2024-07-19-dawsahak-camp")
+    assert (camp["when"], camp["toll"], camp["role"], camp["certainty"]) == \
+        ("2024-07-19 (day)", "killed: at least 7 (men)", "perpetrator", "alleged")
+    assert camp["documents"] == ["World Report 2025: Mali (2025-01)"]
+    tie = next(t for t in isgs["ties"] if t["edge"] == "attack:isgs>dawsahak")
+    assert tie["documents"] == ["World Report 2025: Mali (2025-01)"] and tie["claimant"] == "Human Rights Watch"
+    assert any("alleged Islamic State in the Greater Sahara (ISGS) fighters" in q for q in tie["quotes"])
+    kalala = next(i for i in panels["dozo"]["incidents"] if i["id"] == "2024-01-kalala")
+    assert (kalala["when"], kalala["toll"]) == ("2024-01 (month)", "killed: 13 (people)")
+    edges = {edge["id"]: edge for edge in data["edges"]}
+    assert "in: World Report 2025: Mali (2025-01)" in edges["retaliation:kalala-retaliation"]["title"]
+    assert edges["retaliation:kalala-retaliation"]["regions"] == ["Segou"]
+    assert edges["relation:msa-d-hostility-isgs"]["spans"] == [["", ""]]
+    assert len(edges["attack:jnim>civilians"]["spans"]) == 8  # 13 incidents on 8 dates
+
+
+# ---------------------------------------------------------------------------
+# Layout, panel and filters: in Chromium
+# ---------------------------------------------------------------------------
+
+def _search(page, text: str) -> None:
+    page.evaluate(f"""(function () {{
+        var input = document.getElementById('search');
+        input.value = {json.dumps(text)};
+        input.dispatchEvent(new Event('change'));
+    }})()""")
+
+
+def _panel(page) -> dict:
+    return page.evaluate("""({
+        hidden: document.getElementById('panel').hidden,
+        name: document.getElementById('panel-name').textContent,
+        aliases: document.getElementById('panel-aliases').textContent,
+        incidents: Array.from(document.querySelectorAll('#panel-incidents li')).map(li => li.textContent),
+        ties: Array.from(document.querySelectorAll('#panel-ties li')).map(li => li.textContent)
+    })""")
+
+
+def _visible_edges(page) -> set[str]:
+    return set(page.evaluate("network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.id)"))
+
+
+@pytest.mark.browser
+def test_search_by_alias_opens_the_panel_and_a_failed_search_clears_it(browser, seed_page):
+    page = browser.open(seed_page)
+    try:
+        page.wait_until(READY)
+        _search(page, "Islamic State")
+        assert page.evaluate("network.getSelectedNodes()") == ["isgs"]
+        panel = _panel(page)
+        assert not panel["hidden"] and panel["name"] == "ISGS"
+        assert panel["aliases"] == "Also called: Islamic State in the Greater Sahara"
+        camp = next(text for text in panel["incidents"] if "displaced Dawsahak" in text)
+        assert "2024-07-19 (day)" in camp and "killed: at least 7 (men)" in camp and "perpetrator (alleged)" in camp
+        assert any("in World Report 2025: Mali (2025-01)" in tie and "Dawsahak" in tie for tie in panel["ties"])
+        page.screenshot(ARTIFACTS / "actors-search-alias.png")
+        for missing in ("nobody at all", "constructor", "__proto__", "toString"):
+            _search(page, missing)
+            assert page.evaluate("network.getSelectedNodes()") == [], missing
+            assert _panel(page)["hidden"] is True
+            assert page.evaluate("document.getElementById('search-status').textContent") == \
+                "No actor by that name or alias in this view."
+        page.drain()
+        assert page.report.console_errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_clicking_an_actor_opens_its_panel(browser, seed_page):
+    page = browser.open(seed_page)
+    try:
+        page.wait_until(READY)
+        x, y = _centre_of(page, "dozo")
+        for kind in ("mousePressed", "mouseReleased"):
+            page.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+        page.wait_until("!document.getElementById('panel').hidden")
+        panel = _panel(page)
+        assert panel["name"] == "Dozo"
+        assert any("Dozo attack on Kalala" in text and "killed: 13 (people)" in text for text in panel["incidents"])
+        assert any("is alleged" in tie or "alleged proxy" in tie for tie in panel["ties"])
+        page.screenshot(ARTIFACTS / "actors-panel.png")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_names_such_as_constructor_are_just_names(browser, tmp_path):
+    graph = build_graph()
+    for slug, name in (("jnim", "constructor"), ("wagner", "__proto__")):
+        graph.set((URIRef(f"{base_iri()}actor/{slug}"), RDFS.label, Literal(name)))
+    with open_store(seed_graph=graph) as odd:
+        path = tmp_path / "odd.html"
+        path.write_text(actor_network_page(odd), encoding="utf-8")
+    page = browser.open(path)
+    try:
+        page.wait_until(READY)
+        for name, slug in (("constructor", "jnim"), ("__proto__", "wagner")):
+            _search(page, name)
+            assert page.evaluate("network.getSelectedNodes()") == [slug]
+            assert _panel(page)["name"] == name
+        page.drain()
+        assert page.report.console_errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_filters_by_relation_time_and_region_match_the_command_line(browser, seed_page, tmp_path):
+    runner = CliRunner()
+    page = browser.open(seed_page)
+    try:
+        page.wait_until(READY)
+        everything = _visible_edges(page)
+        assert len(everything) == 50
+        page.evaluate("""Array.from(document.querySelectorAll('#relation-filter input')).forEach(function (box) {
+            if (box.value !== 'retaliation') { box.click(); }
+        })""")
+        retaliation = {e["id"] for e in page_data(write_page(runner, str(tmp_path / "r.html"),
+                                                             "--relation", "retaliation"))["edges"]}
+        assert _visible_edges(page) == retaliation
+        # From 2024-06-01 on: the Bandiagara campaign and the Dawsahak camp, as --since says.
+        page.evaluate("""(function () {
+            var from = document.getElementById('time-from');
+            var days = network.body.data.edges.get().flatMap(e => e.spans.flat()).filter(d => d);
+            days = Array.from(new Set(days)).sort();
+            from.value = String(days.findIndex(d => d >= '2024-06-01'));
+            from.dispatchEvent(new Event('input'));
+        })()""")
+        assert _visible_edges(page) == {"retaliation:bandiagara-campaign-retaliation",
+                                        "retaliation:dawsahak-camp-retaliation"}
+        assert page.evaluate("document.getElementById('time-window').textContent").startswith("2024-06-")
+        page.screenshot(ARTIFACTS / "actors-filtered.png")
+        # Back to every tie and date, then one region: the same ties as --region segou.
+        page.evaluate("""(function () {
+            Array.from(document.querySelectorAll('#relation-filter input')).forEach(function (box) {
+                if (!box.checked) { box.click(); }
+            });
+            var from = document.getElementById('time-from');
+            from.value = '0';
+            from.dispatchEvent(new Event('input'));
+        })()""")
+        assert _visible_edges(page) == everything
+        page.evaluate("""(function () {
+            var region = document.getElementById('region-filter');
+            region.value = 'Segou';
+            region.dispatchEvent(new Event('change'));
+        })()""")
+        segou = {e["id"] for e in page_data(write_page(runner, str(tmp_path / "s.html"), "--region", "segou"))["edges"]}
+        assert _visible_edges(page) == segou
+        shown = set(page.evaluate("network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+        assert shown == {e["from"] for e in page_data((tmp_path / "s.html").read_text())["edges"]} | \
+            {e["to"] for e in page_data((tmp_path / "s.html").read_text())["edges"]}
+        page.screenshot(ARTIFACTS / "actors-segou.png")
+        assert page.problems() == {"console_errors": [], "outside_requests": []}
     finally:
         page.close()

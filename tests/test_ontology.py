@@ -27,7 +27,8 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/malikg/ontology")
 
 SCHEMES = ("EventTypes", "Themes", "ActorTypes", "PlaceTypes", "DatePrecisions", "DateBases",
            "Roles", "Certainties", "HarmTypes", "VictimGroups", "CountQualifiers", "Motives",
-           "Accusations", "RelationTypes", "RelationStatuses", "Measures")
+           "Accusations", "RelationTypes", "RelationStatuses", "Measures", "DocumentKinds",
+           "EvidenceKinds")
 
 SCHEMA = Namespace("https://schema.org/")
 
@@ -397,7 +398,8 @@ PREFIXES = f"@base <{BASE}> .\n" + """\
 GOOD = PREFIXES + """
 id:source/hrw-wr2025-mali a mk:SourceDocument , prov:Entity ;
     dcterms:title "World Report 2025: Mali" ;
-    dcterms:publisher id:actor/hrw ;
+    dcterms:publisher id:actor/hrw ; mk:documentKind mkv:report ;
+    mk:retrievedFrom "a copy supplied with the seed" ; mk:excerpt false ;
     mk:sha256 "0000000000000000000000000000000000000000000000000000000000000000" ;
     mk:characterCount 1000 .
 
@@ -441,26 +443,32 @@ id:event/2024-01-27-ogota a mk:Incident , mk:Event ;
     sem:hasActor id:actor/jnim , id:actor/villagers ;
     mk:perpetrator id:actor/jnim ;
     mk:target id:actor/villagers ;
-    mk:harm id:harm/2024-01-27-ogota-1 ;
+    mk:harm id:harm/2024-01-27-ogota-killed-villagers ;
+    mk:basedOn id:basis/2024-01-27-ogota-witness-accounts ;
+    mk:accordingTo id:source/hrw-wr2025-mali ; prov:wasAttributedTo id:actor/hrw ;
+    prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
+id:basis/2024-01-27-ogota-witness-accounts a mk:EvidenceBasis ;
+    mk:evidenceKind mkv:witness-accounts ;
     prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
 id:participation/2024-01-27-ogota-jnim-perpetrator a mk:Participation ;
     mk:participant id:actor/jnim ; sem:roleType mkv:perpetrator ; mk:certainty mkv:alleged .
 id:participation/2024-01-27-ogota-villagers-target a mk:Participation ;
     mk:participant id:actor/villagers ; sem:roleType mkv:target ; mk:certainty mkv:stated .
 
-id:harm/2024-01-27-ogota-1 a mk:Harm ;
+id:harm/2024-01-27-ogota-killed-villagers a mk:Harm ;
     mk:harmType mkv:killed ; mk:victimGroup mkv:villagers ;
     mk:count 28 ; mk:countQualifier mkv:exact ; mk:low 28 ; mk:best 28 ; mk:high 28 ;
-    mk:includes id:harm/2024-01-27-ogota-2 ;
+    mk:includes id:harm/2024-01-27-ogota-killed-villagers-children ;
     prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
-id:harm/2024-01-27-ogota-2 a mk:Harm ;
+id:harm/2024-01-27-ogota-killed-villagers-children a mk:Harm ;
     mk:harmType mkv:killed ; mk:victimGroup mkv:children ;
     mk:count 3 ; mk:countQualifier mkv:at-least ; mk:low 3 ; mk:best 3 ;
     prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
 
 id:claim/ogota-retaliation a mk:Claim ;
     mk:claimAbout id:event/2024-01-27-ogota ; mk:motive mkv:retaliation ;
-    mk:claimant id:actor/villagers ; mk:certainty mkv:believed ;
+    mk:claimant id:actor/villagers ; sem:accordingTo id:actor/villagers ; mk:certainty mkv:believed ;
+    mk:accordingTo id:source/hrw-wr2025-mali ; prov:wasAttributedTo id:actor/hrw ;
     mk:accusation mkv:collaboration ; mk:accusedParty id:actor/villagers ;
     prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
 
@@ -468,6 +476,7 @@ id:relation/jnim-active-in-mali a mk:Relation ;
     mk:relationType mkv:active-in ; mk:source id:actor/jnim ; mk:relatedTo id:place/mali ;
     mk:certainty mkv:stated ; mk:status mkv:current ;
     mk:startDate "2017"^^xsd:gYear ; mk:startQualifier mkv:about ;
+    mk:accordingTo id:source/hrw-wr2025-mali ; prov:wasAttributedTo id:actor/hrw ;
     prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
 
 id:statistic/displaced a mk:Statistic ;
@@ -475,6 +484,7 @@ id:statistic/displaced a mk:Statistic ;
     mk:low 600001 ; mk:best 600001 ;
     mk:reportedBy id:actor/hrw ; sem:hasPlace id:place/mali ;
     mk:periodStart "2024-01-01"^^xsd:date ; mk:periodEnd "2024-08-31"^^xsd:date ;
+    mk:accordingTo id:source/hrw-wr2025-mali ; prov:wasAttributedTo id:actor/hrw ;
     prov:wasDerivedFrom id:evidence/hrw-wr2025-mali/10-20 .
 """
 
@@ -482,7 +492,7 @@ SPARQL_PREFIXES = f"BASE <{BASE}>\n" + "".join(
     f"PREFIX {line.split()[1]} {line.split()[2]}\n" for line in GOOD.splitlines() if line.startswith("@prefix"))
 
 E = "id:event/2024-01-27-ogota"
-H = "id:harm/2024-01-27-ogota-1"
+H = "id:harm/2024-01-27-ogota-killed-villagers"
 QUOTE = "id:evidence/hrw-wr2025-mali/10-20/quote"
 POSITION = "id:evidence/hrw-wr2025-mali/10-20/position"
 EVIDENCE = "id:evidence/hrw-wr2025-mali/10-20"
@@ -528,8 +538,30 @@ BAD = [
     ("harm-out-of-order", f"DELETE DATA {{ {H} mk:high 28 }} ; INSERT DATA {{ {H} mk:high 20 }}", "out of order"),
     ("harm-bad-derivation", f"DELETE DATA {{ {H} mk:countQualifier mkv:exact }} ;"
                             f"INSERT DATA {{ {H} mk:countQualifier mkv:over }}", "do not follow"),
-    ("harm-part-other-type", "DELETE DATA { id:harm/2024-01-27-ogota-2 mk:harmType mkv:killed } ;"
-                             "INSERT DATA { id:harm/2024-01-27-ogota-2 mk:harmType mkv:injured }", "included harm"),
+    ("harm-part-other-type", "DELETE DATA { id:harm/2024-01-27-ogota-killed-villagers-children mk:harmType mkv:killed } ;"
+                             "INSERT DATA { id:harm/2024-01-27-ogota-killed-villagers-children mk:harmType mkv:injured }",
+     "included harm"),
+    ("event-without-account", f"DELETE DATA {{ {E} mk:accordingTo id:source/hrw-wr2025-mali }}", "mk:accordingTo"),
+    ("event-account-not-a-document", f"DELETE DATA {{ {E} mk:accordingTo id:source/hrw-wr2025-mali }} ;"
+                                     f"INSERT DATA {{ {E} mk:accordingTo id:actor/hrw }}", "mk:accordingTo"),
+    ("event-attributed-to-another", f"DELETE DATA {{ {E} prov:wasAttributedTo id:actor/hrw }} ;"
+                                    f"INSERT DATA {{ {E} prov:wasAttributedTo id:actor/jnim }}", "dcterms:publisher"),
+    ("event-same-incident-as-itself", f"INSERT DATA {{ {E} mk:sameIncidentAs {E} }}", "linked"),
+    ("event-same-incident-not-event", f"INSERT DATA {{ {E} mk:sameIncidentAs id:actor/jnim }}", "mk:sameIncidentAs"),
+    ("event-covers-same-document", "INSERT DATA { id:event/2024-01-27-ogota mk:covers id:event/x . "
+                                   "id:event/x a mk:Event ; mk:accordingTo id:source/hrw-wr2025-mali }",
+     "same document"),
+    ("basis-bad-kind", "DELETE DATA { id:basis/2024-01-27-ogota-witness-accounts mk:evidenceKind mkv:witness-accounts } ;"
+                       "INSERT DATA { id:basis/2024-01-27-ogota-witness-accounts mk:evidenceKind mkv:killed }",
+     "mk:evidenceKind"),
+    ("basis-without-evidence", "DELETE DATA { id:basis/2024-01-27-ogota-witness-accounts prov:wasDerivedFrom "
+                               "id:evidence/hrw-wr2025-mali/10-20 }", "prov:wasDerivedFrom"),
+    ("claim-without-sem-according-to", "DELETE DATA { id:claim/ogota-retaliation sem:accordingTo id:actor/villagers }",
+     "sem:accordingTo"),
+    ("source-bad-kind", "DELETE DATA { id:source/hrw-wr2025-mali mk:documentKind mkv:report } ;"
+                        "INSERT DATA { id:source/hrw-wr2025-mali mk:documentKind mkv:killed }", "mk:documentKind"),
+    ("source-excerpt-without-note", "DELETE DATA { id:source/hrw-wr2025-mali mk:excerpt false } ;"
+                                    "INSERT DATA { id:source/hrw-wr2025-mali mk:excerpt true }", "mk:excerptNote"),
     ("claim-without-claimant", "DELETE DATA { id:claim/ogota-retaliation mk:claimant id:actor/villagers }", "mk:claimant"),
     ("claim-two-motives", "INSERT DATA { id:claim/ogota-retaliation mk:motive mkv:counterterrorism }", "mk:motive"),
     ("relation-uses-target", "INSERT DATA { id:relation/jnim-active-in-mali mk:target id:actor/hrw }", "not mk:target"),

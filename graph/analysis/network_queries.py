@@ -1,0 +1,210 @@
+"""The SPARQL the signed network is read with: one row per actor, actor pair, relation or claim."""
+from __future__ import annotations
+
+from .vocabulary import _SEP_SPARQL
+
+#: An aggregated attack or clash edge quotes the evidence of at most EVIDENCE_LIMIT of its
+#: incidents (the earliest), fewer when the network has so many pairs that more than
+#: EVIDENCE_BUDGET incidents would be read; ``evidence_complete`` says whether that was all of
+#: them. Reading every quote of a million incidents would cost more than everything else together.
+EVIDENCE_LIMIT = 25
+EVIDENCE_BUDGET = 10_000
+
+_ACTORS = """
+SELECT ?actor (SAMPLE(?label) AS ?name) (SAMPLE(?class) AS ?kind) (SAMPLE(?type) AS ?actorType)
+       (SAMPLE(?inter) AS ?interCode)
+       (GROUP_CONCAT(DISTINCT ?alias; separator="%(sep)s") AS ?aliases)
+WHERE {
+  ?actor a mk:Actor .
+  OPTIONAL { ?actor rdfs:label ?label }
+  OPTIONAL { ?actor a ?class . FILTER(?class IN (mk:ArmedGroup, mk:StateBody, mk:Community,
+                                                 mk:Organisation, mk:Person, mk:State)) }
+  OPTIONAL { ?actor sem:actorType ?type }
+  OPTIONAL { ?actor mk:interCode ?inter }
+  OPTIONAL { ?actor skos:altLabel ?alias }
+} GROUP BY ?actor
+"""
+
+# The event filter every query over incidents shares: ?since, ?until and ?region are bound with
+# VALUES when given. Undated events are kept, as a date filter cannot judge them. Queries that
+# read ?start and ?end anyway get only the filters (%(filters)s); the others get the date
+# lookups too (%(window)s), and only when a date filter needs them.
+_DATES = """
+  OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
+"""
+
+_ACTIVITY = """
+SELECT ?actor (COUNT(DISTINCT ?event) AS ?incidents) WHERE {
+  ?event a mk:Incident ; mk:perpetrator ?actor .
+  %(window)s
+} GROUP BY ?actor
+"""
+
+_VICTIMS = """
+SELECT ?actor (SUM(?killed) AS ?victims) WHERE {
+  { SELECT DISTINCT ?actor ?harm WHERE {
+      ?event a mk:Incident ; mk:perpetrator ?actor ; mk:harm ?harm .
+      ?harm mk:harmType mkv:killed .
+      %(window)s
+  } }
+  OPTIONAL { ?harm mk:best ?best }
+  OPTIONAL { ?harm mk:low ?low }
+  BIND(COALESCE(?best, ?low, 0) AS ?killed)
+} GROUP BY ?actor
+"""
+
+# Who acted against whom in an event. No `?event a mk:Incident` here: testing every event's
+# type doubled the cost, so the few campaigns, political and accountability events that name
+# perpetrators are read apart (_OTHER_ACTS) and taken out again.
+_ACT_PATTERNS = {
+    "attack": "?event mk:perpetrator ?from ; mk:target ?to .",
+    "clashes": """?a sem:roleType mkv:side-a ; mk:participant ?from .
+  ?event mk:participation ?a, ?b .
+  ?b sem:roleType mkv:side-b ; mk:participant ?to .""",
+}
+
+# One row per actor pair, however many events. With the event list, each event is written
+# "IRI|first day|last day"; without it, the pair's incident to quote is looked up afterwards
+# among those of its first day (_PAIR_SAMPLES): SAMPLE(?event) was free but answered with
+# another incident from run to run, and MIN(STR(?event)) over every event cost a third more.
+_ACTS = """
+SELECT ?from ?to (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last) %(listing)s
+WHERE {
+  %(pattern)s
+  FILTER(?from != ?to)
+  """ + _DATES + """
+  %(filters)s
+  %(dated)s
+} GROUP BY ?from ?to
+"""
+_PAIR_SAMPLES = """
+SELECT ?from ?to (MIN(STR(?event)) AS ?sample) WHERE {
+  VALUES (?from ?to ?start) { %(pairs)s }
+  ?event sem:hasEarliestBeginTimeStamp ?start .
+  %(pattern)s
+  ?event a mk:Incident .
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
+  %(filters)s
+} GROUP BY ?from ?to
+"""
+_LISTING = '(GROUP_CONCAT(?dated; separator=" ") AS ?events)'
+_DATED = 'BIND(CONCAT(STR(?event), "|", COALESCE(STR(?start), ""), "|", COALESCE(STR(?end), "")) AS ?dated)'
+
+_OTHER_ACTS = """
+SELECT ?event ?from ?to ?start ?end WHERE {
+  VALUES ?class { mk:Campaign mk:PoliticalEvent mk:AccountabilityEvent }
+  ?event a ?class .
+  %(pattern)s
+  FILTER(?from != ?to)
+  """ + _DATES + """
+  %(filters)s
+}
+"""
+
+# The same pair, incidents only, for the rare pair whose figures a non-incident touched.
+_PAIR_INCIDENTS = """
+SELECT (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last) (MIN(STR(?event)) AS ?sample)
+WHERE {
+  VALUES (?from ?to) { (%(pair)s) }
+  %(pattern)s
+  ?event a mk:Incident .
+  """ + _DATES + """
+  %(filters)s
+}
+"""
+
+# An account names its document with mk:accordingTo; accounts coded before that property
+# existed reach it only through their evidence's oa:hasSource, so both are read.
+_EVENT_EVIDENCE = """
+SELECT ?event ?quote ?document ?account ?precision WHERE {
+  VALUES ?event { %(events)s }
+  OPTIONAL { ?event mk:datePrecision ?precision }
+  OPTIONAL { ?event mk:accordingTo ?account }
+  OPTIONAL { ?event prov:wasDerivedFrom ?evidence . ?evidence oa:hasSelector ?selector .
+             ?selector oa:exact ?quote . OPTIONAL { ?evidence oa:hasSource ?document } }
+}
+"""
+
+# Who took part in the given events, in which role and how surely attributed.
+_EVENT_ROLES = """
+SELECT ?event ?actor ?roleType ?certainty WHERE {
+  VALUES ?event { %(events)s }
+  OPTIONAL { ?event mk:participation ?role . ?role mk:participant ?actor ; sem:roleType ?roleType .
+             OPTIONAL { ?role mk:certainty ?certainty } }
+}
+"""
+
+_DOCUMENTS = """
+SELECT ?document ?publisher ?title ?issued WHERE {
+  ?document a mk:SourceDocument .
+  OPTIONAL { ?document dcterms:publisher ?publisher }
+  OPTIONAL { ?document dcterms:title ?title }
+  OPTIONAL { ?document dcterms:issued ?issued }
+}
+"""
+
+# Relations and claims are read as plain (subject, property, value) rows and put together in
+# Python: an aggregate with a dozen OPTIONALs made pyoxigraph scan whole properties.
+_RELATION_FACTS = "SELECT ?relation ?p ?o WHERE { ?relation a mk:Relation ; ?p ?o }"
+_RELATION_QUOTES = """
+SELECT ?relation ?quote ?document WHERE {
+  ?relation a mk:Relation ; prov:wasDerivedFrom ?evidence .
+  ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote .
+  OPTIONAL { ?evidence oa:hasSource ?document }
+}
+"""
+_RELATION_TYPES = """
+SELECT ?type ?sign ?symmetric WHERE { ?type mk:sign ?sign . OPTIONAL { ?type mk:symmetric ?symmetric } }
+"""
+_CLAIM_FACTS = "SELECT ?claim ?p ?o WHERE { ?claim mk:motive mkv:retaliation ; ?p ?o }"
+_CLAIM_EVENTS = """
+SELECT ?claim ?event ?p ?o WHERE {
+  ?claim mk:motive mkv:retaliation ; mk:claimAbout ?event .
+  ?event ?p ?o .
+  FILTER(?p IN (sem:hasEarliestBeginTimeStamp, sem:hasLatestEndTimeStamp, mk:datePrecision))
+}
+"""
+_CLAIM_QUOTES = """
+SELECT ?claim ?quote ?document WHERE {
+  ?claim mk:motive mkv:retaliation ; prov:wasDerivedFrom ?evidence .
+  ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote .
+  OPTIONAL { ?evidence oa:hasSource ?document }
+}
+"""
+_CLAIMS_IN_REGION = """
+SELECT DISTINCT ?claim WHERE {
+  ?claim mk:motive mkv:retaliation ; mk:claimAbout ?event .
+  ?event sem:hasPlace ?place . ?place mk:within* ?region .
+}
+"""
+
+_PLACES = """
+SELECT ?place (SAMPLE(?label) AS ?name) (GROUP_CONCAT(DISTINCT ?alias; separator="%(sep)s") AS ?aliases)
+WHERE { ?place a mk:Place . OPTIONAL { ?place rdfs:label ?label } OPTIONAL { ?place skos:altLabel ?alias } }
+GROUP BY ?place
+"""
+
+
+def _rows(store, text: str, bindings: dict | None = None) -> list[dict[str, str | None]]:
+    """A SELECT's rows as {variable: lexical value or IRI, None when unbound}."""
+    result = store.query(text, bindings or None)
+    names = [v.value for v in result.variables]
+    return [{name: (None if term is None else term.value) for name, term in zip(names, row)} for row in result]
+
+
+class _Reader:
+    """Runs the network's queries with the shared date and region filters and their bindings.
+
+    One at a time: pyoxigraph's result objects must be dropped by the thread that made them,
+    and from a thread pool some were left to the garbage collector of another thread.
+    """
+
+    def __init__(self, store, filters: list[str], dated: bool, bindings: dict):
+        self.store, self.bindings = store, bindings
+        self.filters = "\n  ".join(filters)
+        self.window = (_DATES if dated else "") + self.filters
+
+    def rows(self, template: str, **parts) -> list[dict[str, str | None]]:
+        text = template % {"sep": _SEP_SPARQL, "window": self.window, "filters": self.filters, **parts}
+        return _rows(self.store, text, {name: term for name, term in self.bindings.items() if f"?{name}" in text})
