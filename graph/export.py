@@ -75,12 +75,13 @@ def choose_format(fmt: str | None, output: Output) -> str:
     return fmt
 
 
-def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool = False) -> Export:
+def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool = False,
+           with_summaries: bool = False) -> Export:
     """Write ``store`` to ``output`` (a path, written atomically, or a binary stream) as ``fmt``.
 
     ``with_ontology`` adds the ontology and vocabularies: merged into the triples of the
     triple formats, as the named graph ``https://w3id.org/malikg/graph/ontology`` in N-Quads
-    and TriG.
+    and TriG. ``with_summaries`` adds the derived summary graph (graph/summary.py) the same way.
     """
     fmt = choose_format(fmt, output)
     name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", "<stream>")
@@ -104,7 +105,7 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
     with tempfile.TemporaryDirectory(prefix="malikg-export-") as scratch:
         dumped, data = Path(scratch) / "dump.nq", Path(scratch) / "data.nq"
         store.dump(str(dumped), ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
-                   with_ontology=with_ontology)
+                   with_ontology=with_ontology, with_summaries=with_summaries)
         triples, vocabularies, used = 0, set(), {}
         with open(data, "wb") as stream:
             for batch in _batches(dumped):
