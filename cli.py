@@ -243,8 +243,12 @@ def queries():
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM, which may reach the network.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="Give up on a query after this long (0: never).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="ROWS",
+              help="Rows of a list to show (default: its page, 200 for most; 0: every row).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="ROWS",
+              help="Skip this many rows of a list first.")
 @store_options
-def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, endpoint):
+def query(name, params, fmt, file, sparql, allow_remote, timeout, limit, offset, store_dir, endpoint):
     """Answer a research question: a named query, a .rq file or SPARQL text.
 
     Queries are read-only: updates are refused, and so are SERVICE and FROM unless
@@ -256,6 +260,10 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
       malikg query drone-strikes -p since=2024-02-17
       malikg query --file my.rq --format csv
       malikg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?e a mk:Incident }'
+      malikg query actor-timeline -p actor=jnim --limit 50 --offset 100
+
+    Lists (timelines, searches, per-event lists) show one page and the total count;
+    aggregates always answer in full.
     """
     from graph.queries import check_query, chosen_query, parse_params, run_query
     from graph.sparql import format_result
@@ -264,7 +272,9 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     chosen, values = chosen_query(name, file, sparql), parse_params(params)
     check_query(chosen, values, allow_remote=allow_remote)  # refuse before touching any store
     with open_store(store_dir, endpoint) as store:
-        result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
+        rows = chosen.page if limit is None else (limit or None)
+        result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout,
+                           limit=rows, offset=offset)
     output = format_result(result, fmt)
     if sys.stdout.isatty():  # a label's escape sequence must not reach the terminal raw
         from graph.table import visible
@@ -275,6 +285,13 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
         click.echo(output, nl=not output.endswith(b"\n"))
     else:
         click.echo(output, nl=not output.endswith("\n"))
+    shown = len(result.rows)
+    if result.form == "SELECT" and (shown < (result.total or 0) or offset):
+        # Beside a table on standard output; on standard error for the machine formats.
+        more = f"; --offset {offset + shown} for the next" if offset + shown < result.total else ""
+        note = (f"rows {offset + 1:,}-{offset + shown:,} of {result.total:,}{more} (--limit 0: every row)"
+                if shown else f"no rows from {offset:,} on: {result.total:,} in all")
+        click.echo(note, err=fmt != "table")
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)
 
@@ -449,14 +466,21 @@ def timeline(output, store_dir, endpoint):
               help="Default: from the file's extension (.ttl .nt .nq .trig .jsonld .rdf), else turtle.")
 @click.option("--with-ontology", is_flag=True,
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
+@click.option("--with-summaries", is_flag=True,
+              help="Include the derived summary graph the named queries read (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
 @click.option("--download-url", metavar="URL",
               help="Where the file will be published, for the description (default: {base}dataset.EXT).")
 @click.option("--sparql-endpoint", metavar="URL",
               help="The SPARQL endpoint that will serve it, for the description (void:sparqlEndpoint).")
+@click.option("--acled-layout", type=click.Choice(["current", "hdx", "pre-2022", "dyadic"]), default="current",
+              show_default=True, help="With acled-csv: which of ACLED's layouts to write.")
+@click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With acled-csv: an alias table of your own, read after seeds/acled-aliases.csv.")
 @store_options
-def export(fmt, with_ontology, output, download_url, sparql_endpoint, store_dir, endpoint):
+def export(fmt, with_ontology, with_summaries, output, download_url, sparql_endpoint, acled_layout,
+           alias_files, store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
@@ -464,22 +488,33 @@ def export(fmt, with_ontology, output, download_url, sparql_endpoint, store_dir,
     publisher, contact point, Mali and the period covered, the source documents, version,
     triple count, vocabularies, example resources and this file as a distribution. JSON-LD
     uses the short keys of ontology/context.jsonld, inlined. acled-csv writes ACLED's
-    column layout instead.
+    column layout instead (--acled-layout, --aliases); spreadsheet-formula cells are
+    neutralised with a leading apostrophe.
 
     \b
     Examples:
       malikg export -o mali.ttl
       malikg export --format jsonld -o mali.jsonld
       malikg export --format trig --with-ontology -o mali.trig
+      malikg export --format nq --with-ontology --with-summaries -o mali.nq
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
       malikg export -o mali.nq --with-ontology --download-url https://example.org/mali.nq
+      malikg export --format acled-csv --acled-layout pre-2022 -o mali.csv --aliases mine.csv
     """
     from graph.export import export as write_export
     from graph.store import open_store
 
+    if fmt == "acled-csv" and (alias_files or acled_layout != "current"):
+        from graph.acled import export_csv, read_aliases
+
+        with open_store(store_dir, endpoint) as store:
+            result = export_csv(store, Path(output), aliases=read_aliases(*alias_files), layout=acled_layout)
+        click.echo(f"wrote {output} (acled-csv, {acled_layout} layout: {result.rows} events)", err=True)
+        return
+
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
-        result = write_export(store, target, fmt, with_ontology=with_ontology,
+        result = write_export(store, target, fmt, with_ontology=with_ontology, with_summaries=with_summaries,
                               download_url=download_url, sparql_endpoint=sparql_endpoint)
     if output == "-":
         target.flush()
@@ -648,6 +683,43 @@ def synth(events, output, seed, texts_dir):
 
 
 # ---------------------------------------------------------------------------
+# Coding a new document: draft
+# ---------------------------------------------------------------------------
+
+@main.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", "source_id", metavar="ID",
+              help="The document's id in seeds/sources/ (its publisher becomes the claims' claimant).")
+@click.option("-o", "--output", default="events-draft.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The events file to write; claims-*.yaml and places-*.yaml go beside it.")
+def draft(text, source_id, output):
+    """Propose seed records for a new document TEXT, each marked as a draft to review.
+
+    Incidents (date, place, actors), harms (type, count, qualifier, groups) and
+    claimed motives, each field with its exact quote, unique in the document. A
+    field the text does not ground is left out. Proposals that match an incident
+    already coded say so. Offline and deterministic; TEXT is UTF-8, at most 10 MB.
+    Review each record, remove its draft marks, then run malikg validate.
+
+    \b
+    Examples:
+      malikg draft report.txt --source amnesty-2024-mali -o events-amnesty.yaml
+      malikg validate events-amnesty.yaml claims-amnesty.yaml places-amnesty.yaml
+    """
+    from graph.draft import draft as propose, read_text, write_draft
+
+    result = propose(read_text(text), source_id)
+    if result.document:
+        click.echo(f"note: this text is already in the seeds ({result.document}), coded in "
+                   + ", ".join(result.covered_by), err=True)
+    for path in write_draft(result, output):
+        click.echo(f"wrote {path}")
+    click.echo(f"proposed {len(result.events)} events, {len(result.claims)} claims, "
+               f"{len(result.places)} places (all drafts)")
+
+
+# ---------------------------------------------------------------------------
 # ACLED: import-acled
 # ---------------------------------------------------------------------------
 
@@ -671,10 +743,13 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
     27 January 2024. ACLED's names ("JNIM: Group for Support of Islam and Muslims",
     "Civilians (Mali)", "Segou") are matched to the graph's actors and places through
     seeds/acled-aliases.csv and the graph's labels; the others become new actors and
-    places. Prints what matched, what did not, and each actor's events. Bad rows are
-    listed by line (line 1 = the header) and skipped. Importing a file again adds
-    nothing. A --store that does not exist is created with the bundled seeds; with no
-    --store or --endpoint the file is checked and the report printed, but nothing kept.
+    places. Prints what matched, what did not, and each actor's events. An event
+    already in the store is replaced whole by a row with a newer timestamp, left
+    alone otherwise (the report counts added, replaced, unchanged and skipped).
+    Bad rows are listed by line (line 1 = the header) and skipped; the exit status
+    is then 1. Importing a file again adds nothing. A --store that does not exist
+    is created with the bundled seeds; with no --store or --endpoint the file is
+    checked and the report printed, but nothing kept.
 
     \b
     Examples:
@@ -698,12 +773,46 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
         except AcledImportFailed as failure:
             for bad in failure.report.bad_rows:
                 click.echo(f"{csv_file}: {bad.text()}", err=True)
-            raise
+            click.echo(f"malikg: {csv_file}: {len(failure.report.bad_rows)} bad row(s), listed above; "
+                       "--strict: nothing was loaded", err=True)
+            sys.exit(failure.exit_code)
     click.echo(report.render(), nl=False)
     if store_dir is None and not endpoint:
         click.echo("(no --store or --endpoint: checked against the bundled seeds in memory; nothing was kept)")
     if report.bad_rows:
-        click.echo(f"malikg: {len(report.bad_rows)} bad row(s) of {csv_file} skipped", err=True)
+        click.echo(f"malikg: {len(report.bad_rows)} bad row(s) of {csv_file} skipped (listed above)", err=True)
+        sys.exit(1)
+
+
+@main.command("link-acled")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="File to write the proposed links to (atomically), or - for standard output.")
+@store_options
+def link_acled(output, store_dir, endpoint):
+    """Propose links between imported ACLED events and the graph's coded incidents.
+
+    A pair is proposed when ACLED's place names the incident's place (or one
+    within or around it, never just the country), the dates overlap and the two
+    share an actor other than a community. The proposals are `links` records
+    (id, account, same_incident, note) for the coder to review and keep.
+
+    \b
+    Examples:
+      malikg link-acled --store data/mali.oxigraph
+      malikg link-acled --store data/mali.oxigraph -o proposed-links.yaml
+    """
+    from graph.acled.links import propose_links, render_links
+    from graph.files import write_atomic
+    from graph.store import open_store
+
+    with open_store(store_dir, endpoint) as store:
+        proposals = propose_links(store)
+    text = render_links(proposals)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(Path(output), text)
+        click.echo(f"wrote {output} ({len(proposals)} proposed links)", err=True)
 
 
 if __name__ == "__main__":

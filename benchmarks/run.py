@@ -147,8 +147,12 @@ def phase_raw(spec: dict) -> dict:
     out["load_seconds"] = _best_of(spec["repeat"], load)
     store = ox.Store(str(store_dir))
     store.bulk_load(_initial_quads(), ox.RdfFormat.N_QUADS)  # the queries' phase uses this store
+    from graph.summary import rebuild, size
+
+    # The named queries read the summary graph, derived after every malikg load (not timed here).
+    rebuild(store, bulk=True)
     store.flush()
-    triples = len(store)
+    triples = len(store) - size(store)
     for name, fmt in (("nt", ox.RdfFormat.N_TRIPLES), ("ttl", ox.RdfFormat.TURTLE))[:2 if spec["memory"] else 1]:
         target = Path(spec["scratch"]) / f"raw-export.{name}"
         started = time.perf_counter()
@@ -221,7 +225,8 @@ def phase_queries(spec: dict) -> dict:
         raw = ox.Store(spec["store"])
 
         def answer(query, params):
-            result = raw.query(_bound_text(query, params), use_default_graph_as_union=True, prefixes=prefixes())
+            # As malikg runs its named queries: the default graph alone, named graphs through GRAPH.
+            result = raw.query(_bound_text(query, params), use_default_graph_as_union=False, prefixes=prefixes())
             return 1 if isinstance(result, ox.QueryBoolean) else len(list(result))
     else:
         from rdflib import Graph

@@ -14,10 +14,11 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
-from . import validate
+from . import coding_checks, validate
 from .files import write_together
 from .load import build_graph
 from .namespaces import MK, OA
+from .seeds import read_seeds
 
 
 @dataclass
@@ -93,6 +94,7 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     started = time.perf_counter()
     timings = {}
     graph = build_graph(seeds_folder, base)
+    coding_checks.check(read_seeds(seeds_folder))
     timings["load"] = time.perf_counter() - started
     mark = time.perf_counter()
     validate.check(graph)

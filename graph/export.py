@@ -77,12 +77,14 @@ def choose_format(fmt: str | None, output: Output) -> str:
 
 
 def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool = False,
-           download_url: str | None = None, sparql_endpoint: str | None = None) -> Export:
+           with_summaries: bool = False, download_url: str | None = None,
+           sparql_endpoint: str | None = None) -> Export:
     """Write ``store`` to ``output`` (a path, written atomically, or a binary stream) as ``fmt``.
 
     ``with_ontology`` adds the ontology and vocabularies: merged into the triples of the
     triple formats, as the named graph ``https://w3id.org/malikg/graph/ontology`` in N-Quads
-    and TriG. ``download_url`` is where the file will be published and ``sparql_endpoint``
+    and TriG. ``with_summaries`` adds the derived summary graph (graph/summary.py) the same way.
+    ``download_url`` is where the file will be published and ``sparql_endpoint``
     the endpoint that will serve it, as the dataset description states them (see
     ``graph.dataset.Distribution``).
     """
@@ -118,7 +120,7 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
         with open(data, "wb") as stream:
             body = _Body(stream)
             store.dump(body, ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
-                       with_ontology=with_ontology)
+                       with_ontology=with_ontology, with_summaries=with_summaries)
             body.close()
         head = description_lines(describe(store, triples=body.triples, vocabularies=body.vocabularies,
                                           distribution=distribution))

@@ -382,6 +382,7 @@ class Result:
         self.form = form
         self.variables = variables
         self.data = data
+        self.total: int | None = None  # rows of the whole answer, when this is one page of it
 
     @classmethod
     def from_pyoxigraph(cls, form: str, raw) -> Result:
