@@ -51,8 +51,6 @@ KNOWN = {
         "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED (graph/analysis/network_queries.py's _PAIR_INCIDENTS, "
         "its one-row VALUES (?from ?to) block)",
     ("oxigraph", "alliances"): _UNION + "actor types and labels are missing",
-    **{("virtuoso", name): "differs from the embedded answer since the query's rewrite with GRAPH clauses "
-       "and the summary graph (not yet analysed)" for name in ("children-harmed", "detentions-and-disappearances")},
 }
 
 
@@ -119,7 +117,11 @@ def test_named_query_answers_as_embedded(server, name, endpoints, store):
     expected = format_result(run_named(store, name), "csv")
     expected = expected.decode() if isinstance(expected, bytes) else expected
     answered = _invoke(["query", name, "--format", "csv", "--endpoint", endpoints(server)])
-    assert answered.splitlines() == expected.splitlines()
+    # The same header and the same rows; rows that tie on every ORDER BY key may come in
+    # either order (children-harmed's do, from run to run, on the Oxigraph server too).
+    mine, theirs = answered.splitlines(), expected.splitlines()
+    assert mine[:1] == theirs[:1]
+    assert sorted(mine[1:]) == sorted(theirs[1:])
 
 
 @pytest.fixture(scope="module")
