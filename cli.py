@@ -470,17 +470,23 @@ def timeline(output, store_dir, endpoint):
               help="Include the derived summary graph the named queries read (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
+@click.option("--download-url", metavar="URL",
+              help="Where the file will be published, for the description (default: {base}dataset.EXT).")
+@click.option("--sparql-endpoint", metavar="URL",
+              help="The SPARQL endpoint that will serve it, for the description (void:sparqlEndpoint).")
 @click.option("--acled-layout", type=click.Choice(["current", "hdx", "pre-2022", "dyadic"]), default="current",
               show_default=True, help="With acled-csv: which of ACLED's layouts to write.")
 @click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="With acled-csv: an alias table of your own, read after seeds/acled-aliases.csv.")
 @store_options
-def export(fmt, with_ontology, with_summaries, output, acled_layout, alias_files, store_dir, endpoint):
+def export(fmt, with_ontology, with_summaries, output, download_url, sparql_endpoint, acled_layout, alias_files,
+           store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
-    sorted prefixes. The description gives title, licence (CC BY 4.0), the source's
-    citation, version, triple count, vocabularies and example resources. JSON-LD
+    sorted prefixes. The description (VoID and DCAT) gives title, licence (CC BY 4.0),
+    publisher, contact point, Mali and the period covered, the source documents, version,
+    triple count, vocabularies, example resources and this file as a distribution. JSON-LD
     uses the short keys of ontology/context.jsonld, inlined. acled-csv writes ACLED's
     column layout instead (--acled-layout, --aliases); spreadsheet-formula cells are
     neutralised with a leading apostrophe.
@@ -492,6 +498,7 @@ def export(fmt, with_ontology, with_summaries, output, acled_layout, alias_files
       malikg export --format trig --with-ontology -o mali.trig
       malikg export --format nq --with-ontology --with-summaries -o mali.nq
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
+      malikg export -o mali.nq --with-ontology --download-url https://example.org/mali.nq
       malikg export --format acled-csv --acled-layout pre-2022 -o mali.csv --aliases mine.csv
     """
     from graph.export import export as write_export
@@ -507,7 +514,8 @@ def export(fmt, with_ontology, with_summaries, output, acled_layout, alias_files
 
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
-        result = write_export(store, target, fmt, with_ontology=with_ontology, with_summaries=with_summaries)
+        result = write_export(store, target, fmt, with_ontology=with_ontology, with_summaries=with_summaries,
+                              download_url=download_url, sparql_endpoint=sparql_endpoint)
     if output == "-":
         target.flush()
     elif result.triples is None:

@@ -20,7 +20,10 @@ ordinary way; on an endpoint, a probe first checks that those graphs are there.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
+import hashlib
 import json
 import os
 import re
@@ -31,6 +34,7 @@ from pathlib import Path
 from . import resources
 from .errors import MalikgError
 from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
+from . import sparql
 from .sparql import TYPES, Result, bind, convert, inspect_query, run
 from .table import render_table
 
@@ -166,6 +170,7 @@ def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None,
     """
     if limit is not None and (limit < 0 or offset < 0):
         raise MalikgError("--limit and --offset take a number of rows, 0 or more")
+    remember_bundled_checks()
     probe_graphs(store, query)
     # The library's queries, and any that name the graphs they read, see the default graph
     # alone: faster on Oxigraph (1.3-2x), and what most servers do. Other ad-hoc queries keep
@@ -243,6 +248,7 @@ def probe_graphs(store, query: NamedQuery) -> None:
 def check_query(query: NamedQuery, params: Mapping[str, str] | None = None, *,
                 allow_remote: bool = False) -> None:
     """Refuse the query or its parameters as run_query would, before any store is opened."""
+    remember_bundled_checks()
     inspect_query(query.text, allow_remote=allow_remote)
     bind(params or {}, query.declared)
 
@@ -291,3 +297,50 @@ def _read(path: Path) -> NamedQuery:
     except (OSError, UnicodeDecodeError) as error:
         raise MalikgError(f"cannot read: {error}", file=str(path)) from None
     return parse_query(text, name=path.stem, path=path)
+
+
+# ---------------------------------------------------------------------------
+# The bundled queries' read-only check, done ahead of time
+# ---------------------------------------------------------------------------
+
+#: What graph.sparql.analyse says of each bundled query, by the SHA-256 of its text. Their text
+#: is part of the package, so parsing them with rdflib's grammar on every run (1.7 s of a 3.2 s
+#: build) checks the same thing again; tests/test_query_checks.py keeps this file current
+#: (``write_bundled_checks``), and a query whose text is not in it is parsed as any other.
+CHECKS_FILE = Path(__file__).with_name("query_checks.json")
+
+
+def bundled_checks(folder: str | os.PathLike | None = None) -> dict[str, dict]:
+    """The check of every query in ``folder`` (default: the bundled ones), parsed now, by text hash."""
+    checks = {}
+    for query in list_queries(folder):
+        info = dataclasses.asdict(sparql.analyse_text(query.text))
+        info["text"] = None if info["text"] == query.text else info["text"]
+        checks[_digest(query.text)] = info
+    return dict(sorted(checks.items()))
+
+
+def write_bundled_checks() -> Path:
+    """Write CHECKS_FILE from the bundled queries as they are now."""
+    CHECKS_FILE.write_text(json.dumps(bundled_checks(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return CHECKS_FILE
+
+
+@functools.lru_cache(maxsize=1)
+def remember_bundled_checks() -> int:
+    """Hand graph.sparql the checks of CHECKS_FILE for the bundled queries whose text they match."""
+    try:
+        checks = json.loads(CHECKS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    for query in list_queries():
+        info = checks.get(_digest(query.text))
+        if info is not None:
+            fields = {key: tuple(value) if isinstance(value, list) else value for key, value in info.items()}
+            fields["text"] = fields["text"] or query.text
+            sparql.CHECKED[query.text] = sparql.QueryInfo(**fields)
+    return len(checks)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

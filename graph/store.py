@@ -40,8 +40,9 @@ Term = Union[ox.NamedNode, ox.Literal]
 
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 _SUMMARY = ox.NamedNode(SUMMARY_GRAPH)
-# Not loaded into the store: the SHACL shapes are for validation, not for queries.
-_NOT_ONTOLOGY = {"shapes.ttl"}
+# Not loaded into the store: the SHACL shapes (shapes.ttl, dcat-shapes.ttl) are for validation,
+# not for queries.
+_SHAPES_SUFFIX = "shapes.ttl"
 
 
 class Store:
@@ -363,6 +364,9 @@ def _alive(pid: int) -> bool:
 # Remote stores
 # ---------------------------------------------------------------------------
 
+_FORM = "application/x-www-form-urlencoded"
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint, spoken to with the SPARQL 1.1 Protocol.
 
@@ -389,9 +393,11 @@ class RemoteStore(Store):
         text = with_values(sparql, _by_name(substitutions)) if substitutions else info.text
         # The prefixes local stores predeclare; the query's own declarations come later and win.
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items()) + text
+        # A form-encoded POST, the SPARQL 1.1 Protocol's most widely served binding: Virtuoso 7
+        # never answers a POST of application/sparql-query (the connection just stays open).
+        form = urllib.parse.urlencode({"query": text}).encode()
         if info.form in ("SELECT", "ASK"):
-            body = self._post(self.query_url, text.encode(), "application/sparql-query",
-                              accept="application/sparql-results+json")
+            body = self._post(self.query_url, form, _FORM, accept="application/sparql-results+json")
             # pyoxigraph parses results lazily: read them through once here, so a wrong answer
             # is this one error, not a traceback wherever the rows are read. The error is raised
             # after the except clause so it carries no frame holding the result object, which
@@ -407,8 +413,7 @@ class RemoteStore(Store):
                 failure = f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}"
             parsed = None
             raise MalikgError(failure)
-        body = self._post(self.query_url, text.encode(), "application/sparql-query",
-                          accept="application/n-triples")
+        body = self._post(self.query_url, form, _FORM, accept="application/n-triples")
         # pyoxigraph has no public constructor for QueryTriples; a scratch store makes one.
         scratch = ox.Store()
         _parse_errors(lambda: scratch.load(body, ox.RdfFormat.N_TRIPLES), self.query_url)
@@ -602,7 +607,7 @@ def ontology_quads(folder: str | os.PathLike | None = None) -> bytes:
     folder = Path(folder) if folder is not None else ontology_dir()
     quads: list[ox.Quad] = []
     for path in sorted(folder.glob("*.ttl")):
-        if path.name in _NOT_ONTOLOGY:
+        if path.name.endswith(_SHAPES_SUFFIX):
             continue
         parsed = _parse_errors(lambda: list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)), path)
         quads.extend(ox.Quad(q.subject, q.predicate, q.object, _ONTOLOGY) for q in parsed)
