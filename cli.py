@@ -479,8 +479,8 @@ def timeline(output, store_dir, endpoint):
 @click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="With acled-csv: an alias table of your own, read after seeds/acled-aliases.csv.")
 @store_options
-def export(fmt, with_ontology, with_summaries, output, download_url, sparql_endpoint, acled_layout,
-           alias_files, store_dir, endpoint):
+def export(fmt, with_ontology, with_summaries, output, download_url, sparql_endpoint, acled_layout, alias_files,
+           store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with

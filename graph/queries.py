@@ -33,8 +33,8 @@ from pathlib import Path
 
 from . import resources
 from .errors import MalikgError
-from . import sparql
 from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
+from . import sparql
 from .sparql import TYPES, Result, bind, convert, inspect_query, run
 from .table import render_table
 
