@@ -4,13 +4,32 @@ Each command is a short function whose docstring is its ``--help``. Logic lives 
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
-from graph import __version__
+from graph import __version__, formats
 from graph.errors import MalikgError
+
+
+class _Registry(click.Choice):
+    """The choices of a library registry (``module:NAME``), read when first needed so that the
+    command starts without importing every module whose list it offers."""
+
+    def __init__(self, where: str):
+        self._where = where
+        super().__init__(())
+
+    @property
+    def choices(self):
+        module, name = self._where.split(":")
+        return tuple(getattr(importlib.import_module(module), name))
+
+    @choices.setter
+    def choices(self, value):
+        pass
 
 
 class _Group(click.Group):
@@ -183,7 +202,7 @@ def queries():
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter; repeat for more.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+@click.option("--format", "fmt", type=_Registry("graph.sparql:FORMATS"), default="table",
               show_default=True, help="csv, tsv and json are the SPARQL 1.1 results formats.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Run the SPARQL query in this .rq file instead of a named one.")
@@ -214,10 +233,7 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     with open_store(store_dir, endpoint) as store:
         result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
     output = format_result(result, fmt)
-    if isinstance(output, bytes):
-        click.echo(output, nl=not output.endswith(b"\n"))
-    else:
-        click.echo(output, nl=not output.endswith("\n"))
+    click.echo(output, nl=not output.endswith(b"\n"))
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)
 
@@ -278,14 +294,14 @@ def alliances(fmt, store_dir, endpoint):
 
 
 @main.command("export-network")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf"]), required=True)
+@click.option("--format", "fmt", type=_Registry("graph.analysis.gephi:EXPORT_FORMATS"), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 @click.option("--actor", metavar="ACTOR", help="Only this actor and its neighbours.")
 @click.option("--since", metavar="DATE", help="Only ties overlapping this date or later (undated ties stay).")
 @click.option("--until", metavar="DATE", help="Only ties overlapping this date or earlier (undated ties stay).")
 @click.option("--region", metavar="PLACE", help="Only incidents within this place, and the actors involved.")
-@click.option("--relation", type=click.Choice(["all", "alliance", "hostility", "retaliation"]), default="all",
+@click.option("--relation", type=_Registry("graph.analysis.vocabulary:RELATION_FILTERS"), default="all",
               show_default=True, help="alliance: positive ties; hostility: negative ties.")
 @store_options
 def export_network(fmt, output, actor, since, until, region, relation, store_dir, endpoint):
@@ -320,9 +336,9 @@ def export_network(fmt, output, actor, since, until, region, relation, store_dir
 @click.option("--since", metavar="DATE", help="Only ties that last until DATE (YYYY-MM-DD) or later; undated ties stay.")
 @click.option("--until", metavar="DATE", help="Only ties that began by DATE (YYYY-MM-DD); undated ties stay.")
 @click.option("--region", metavar="REGION", help="Only incidents in this region (a place id or name such as mopti).")
-@click.option("--relation", type=click.Choice(["alliance", "hostility", "retaliation", "all"]),
+@click.option("--relation", type=_Registry("graph.analysis.vocabulary:RELATION_FILTERS"),
               default="all", show_default=True, help="Which ties to show.")
-@click.option("--size-by", type=click.Choice(["incidents", "victims"]), default="incidents",
+@click.option("--size-by", type=_Registry("graph.html:SIZE_BY"), default="incidents",
               show_default=True, help="What a node's size shows.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser afterwards.")
 @store_options
@@ -388,8 +404,9 @@ def timeline(output, store_dir, endpoint):
 # ---------------------------------------------------------------------------
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nq", "trig", "jsonld", "xml", "acled-csv"]),
-              help="Default: from the file's extension (.ttl .nt .nq .trig .jsonld .rdf), else turtle.")
+@click.option("--format", "fmt", type=_Registry("graph.export:FORMATS"),
+              help="Default: from the file's extension ("
+                   + " ".join(f.suffixes[0] for f in formats.RDF_FORMATS) + "), else turtle.")
 @click.option("--with-ontology", is_flag=True,
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",

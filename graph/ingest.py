@@ -29,16 +29,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import MalikgError, ValidationFailed
-from .seeds import document_folders, kind_of
+from .seeds import RECORD_FILE_RULE, document_folders, kind_of
 from .store import Progress, Store
 
-#: What ``malikg load`` reads, by file name suffix.
-RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-}
 RECORD_SUFFIXES = (".yaml", ".yml")
 #: Above this many triples (store and input together) the SHACL check of the whole store is
 #: skipped, and said so: pySHACL takes about a minute per 100,000 triples.
@@ -83,15 +78,14 @@ def _classify(paths: list[Path]) -> tuple[list[Path], list[Path], list[_Input]]:
             folders.append(path)
         elif path.suffix.lower() in RECORD_SUFFIXES:
             if not kind_of(path):
-                raise MalikgError("a record file's name must start with actors, places, events, "
-                                  "claims, relations, statistics or links", file=str(path))
+                raise MalikgError(RECORD_FILE_RULE, file=str(path))
             records.append(path)
-        elif path.suffix.lower() in RDF_FORMATS:
-            rdf.append(_Input(path, RDF_FORMATS[path.suffix.lower()], str(path)))
+        elif formats.by_suffix(path):
+            rdf.append(_Input(path, formats.by_suffix(path).oxigraph, str(path)))
         elif not path.exists():
             raise MalikgError("no such file", file=str(path))
         else:
-            raise MalikgError("not an RDF file (" + ", ".join(sorted(RDF_FORMATS)) + "), a record file "
+            raise MalikgError("not an RDF file (" + ", ".join(sorted(formats.suffixes())) + "), a record file "
                               "(.yaml) or a seed folder", file=str(path))
     return folders, records, rdf
 
@@ -309,4 +303,4 @@ def ingest(store: Store, paths: list[Path], *, progress: Progress | None = None,
                         already_held=alike, replaced=len(replaced), checked=checked)
 
 
-__all__ = ["ingest", "sources_for", "IngestResult", "RDF_FORMATS", "CHECK_LIMIT"]
+__all__ = ["ingest", "sources_for", "IngestResult", "CHECK_LIMIT"]

@@ -20,6 +20,7 @@ import pyparsing
 from rdflib.plugins.sparql import parser as _grammar
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from . import formats
 from .errors import MalikgError
 from .namespaces import PREFIXES, base_iri
 from .table import render_table
@@ -488,22 +489,24 @@ def _within(work, timeout: float | None):
 # Formatting
 # ---------------------------------------------------------------------------
 
-def format_result(result: Result, fmt: str = "table") -> str | bytes:
-    """``result`` as text: ``table`` (aligned, for people), ``csv``/``tsv``/``json`` (SPARQL 1.1
-    results formats, for programs). ASK gives ``true``/``false`` (JSON: the boolean results
-    document); CONSTRUCT/DESCRIBE give Turtle with malikg's prefixes (JSON: JSON-LD).
+def format_result(result: Result, fmt: str = "table") -> bytes:
+    """``result`` as UTF-8 bytes: ``table`` (aligned, for people), ``csv``/``tsv``/``json`` (SPARQL
+    1.1 results formats, for programs). ASK gives ``true``/``false`` (JSON: the boolean results
+    document); CONSTRUCT/DESCRIBE give Turtle with malikg's prefixes (JSON: JSON-LD). Bytes
+    throughout, since pyoxigraph writes the results formats as bytes and they must reach a file
+    exactly as written.
     """
     if fmt not in FORMATS:
         raise MalikgError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if result.form == "ASK":
         if fmt == "json":
             return result.serialize(ox.QueryResultsFormat.JSON)
-        return "true" if result.boolean else "false"
+        return b"true" if result.boolean else b"false"
     if result.form in ("CONSTRUCT", "DESCRIBE"):
-        rdf_format = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
+        rdf_format = formats.by_name("jsonld" if fmt == "json" else "turtle").oxigraph
         return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes(result.data))
     if fmt == "table":
-        return _table(result)
+        return _table(result).encode()
     return result.serialize({"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                              "json": ox.QueryResultsFormat.JSON}[fmt])
 

@@ -26,6 +26,7 @@ from typing import BinaryIO, Union
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import MalikgError
 from .namespaces import ONTOLOGY_GRAPH
 from .resources import ontology_dir
@@ -513,14 +514,10 @@ def _rdf_format(format: ox.RdfFormat | str) -> ox.RdfFormat:
     if isinstance(format, ox.RdfFormat):
         return format
     name = str(format).lower().lstrip(".")
-    found = ox.RdfFormat.from_extension(name) or ox.RdfFormat.from_media_type(name)
+    found = formats.by_name(name) or formats.by_suffix(f"file.{name}") or formats.by_media_type(name)
     if found is None:
-        aliases = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
-                   "n-quads": "nq", "rdfxml": "rdf", "rdf/xml": "rdf", "jsonld": "jsonld"}
-        found = ox.RdfFormat.from_extension(aliases.get(name, name))
-    if found is None:
-        raise MalikgError(f"unknown RDF format {format!r} (try ttl, nt, nq, trig, xml or jsonld)")
-    return found
+        raise MalikgError(f"unknown RDF format {format!r} (try {', '.join(formats.names())})")
+    return found.oxigraph
 
 
 def _graph(graph) -> ox.NamedNode | None:
