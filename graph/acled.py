@@ -25,7 +25,7 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,9 +37,7 @@ from .errors import MalikgError
 from .files import write_atomic
 from .namespaces import GEO, MK, MKV, OA, SEM, base_iri
 from .resources import ontology_dir, seeds_dir
-
-#: ``progress(stage, done, total)``: stage "reading" counts bytes of the CSV, "loading" bytes of N-Triples.
-Progress = Callable[[str, int, int], None]
+from .store import Progress  # progress(done, total): bytes of the CSV read, then of N-Triples loaded
 
 #: ACLED's current export columns, in order: what ``export_csv`` writes.
 CURRENT_COLUMNS = (
@@ -670,7 +668,7 @@ def _is_hxl(fields: list[str]) -> bool:
     return bool(cells) and all(c.startswith("#") for c in cells)
 
 
-def _rows(path: Path, book: Codebook, report: ImportReport, progress: Progress | None) -> Iterator[_Row]:
+def _csv_rows(path: Path, book: Codebook, report: ImportReport, progress: Progress | None) -> Iterator[_Row]:
     """Checked events of the file, dyadic rows merged; bad rows go to ``report.bad_rows``."""
     try:
         raw = open(path, "rb")
@@ -705,7 +703,7 @@ def _rows(path: Path, book: Codebook, report: ImportReport, progress: Progress |
         stream = records if pending is None else _chain(pending, records)
         for count, record in enumerate(stream, start=1):
             if progress is not None and count % 2000 == 0:
-                progress("reading", raw.tell(), total)
+                progress(raw.tell(), total)
             if record.fields is not None and not any(f.strip() for f in record.fields):
                 continue  # a blank line
             report.rows += 1
@@ -738,7 +736,7 @@ def _rows(path: Path, book: Codebook, report: ImportReport, progress: Progress |
             group.append(row)
         yield from flush()
         if progress is not None:
-            progress("reading", total, total)
+            progress(total, total)
 
 
 def _chain(first, rest):
@@ -1257,8 +1255,7 @@ def import_csv(store, path: str | os.PathLike, *, strict: bool = False, aliases:
         if strict and report.bad_rows:
             raise AcledImportFailed(report)
         before = store.triple_count()
-        loading = (lambda done, total: progress("loading", done, total)) if progress else None
-        store.load(triples, ox.RdfFormat.N_TRIPLES, progress=loading)
+        store.load(triples, ox.RdfFormat.N_TRIPLES, progress=progress)
         report.triples_added = store.triple_count() - before
         report.loaded = True
     return report
@@ -1279,7 +1276,7 @@ def write_triples(store, path: str | os.PathLike, output: str | os.PathLike, *,
     resolver = _Resolver(store, aliases if aliases is not None else read_aliases(), base)
     with open(output, "w", encoding="utf-8", newline="\n") as out:
         emitter = _Emitter(resolver, book, base, out, store)
-        for row in _rows(path, book, report, progress):
+        for row in _csv_rows(path, book, report, progress):
             if emitter.own_event_present(row):
                 report.own_events += 1
                 continue

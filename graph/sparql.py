@@ -28,9 +28,9 @@ from .table import render_table
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: The kinds of resource malikg mints as ``{base}{kind}/{slug}`` (docs/model.md); each is also a parameter type.
-KINDS = frozenset({"actor", "place", "event", "claim", "relation", "statistic", "harm",
+RESOURCE_KINDS = frozenset({"actor", "place", "event", "claim", "relation", "statistic", "harm",
                    "participation", "source", "evidence"})
-TYPES = frozenset({"iri", "string", "date", "integer", "decimal", "boolean"}) | KINDS
+TYPES = frozenset({"iri", "string", "date", "integer", "decimal", "boolean"}) | RESOURCE_KINDS
 FORMATS = ("table", "csv", "tsv", "json")
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
@@ -246,7 +246,7 @@ def convert(name: str, type_: str, value: str) -> ox.NamedNode | ox.Literal:
         if lowered not in ("true", "false", "1", "0"):
             raise wrong("true or false")
         return ox.Literal(lowered in ("true", "1"))
-    if type_ == "iri" or type_ in KINDS:
+    if type_ == "iri" or type_ in RESOURCE_KINDS:
         return _iri(name, type_, value, wrong)
     raise MalikgError(f"parameter {name!r} has unknown type {type_!r} "
                       f"(known: {', '.join(sorted(TYPES))})")
@@ -518,7 +518,7 @@ def prefixes(used_in: bytes | None = None) -> dict[str, str]:
     rather than ``id:``, whose local names would need ``\\/`` escapes in Turtle.
     """
     base = base_iri()
-    found = {**PREFIXES, **{kind: f"{base}{kind}/" for kind in sorted(KINDS)}}
+    found = {**PREFIXES, **{kind: f"{base}{kind}/" for kind in sorted(RESOURCE_KINDS)}}
     if used_in is None:
         return found
     return {prefix: iri for prefix, iri in found.items() if b"<" + iri.encode() in used_in}

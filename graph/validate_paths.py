@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import formats, validate
 from .errors import MalikgError
-from .load import emit
+from .emit import emit
 from .seeds import RECORD_FILE_RULE, kind_of, read_seeds
 
 

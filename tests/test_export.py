@@ -21,7 +21,7 @@ from graph import __version__, docs
 from graph.dataset import DCAT, VOID, dataset_iri
 from graph.export import context, export
 from graph.formats import by_name as rdf_format, names as rdf_format_names
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.namespaces import MK, OA, ONTOLOGY_GRAPH, SEM
 from graph.resources import ontology_dir
 from graph.store import RemoteStore, open_store
