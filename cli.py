@@ -37,10 +37,62 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
+            _check_base()
             return super().invoke(ctx)
         except MalikgError as error:
             click.echo(f"malikg: {error.line()}", err=True)
             sys.exit(error.exit_code)
+
+
+def _check_base() -> None:
+    """MALIKG_BASE, if set, must be an absolute IRI that every minted IRI can extend."""
+    import os
+
+    base = os.environ.get("MALIKG_BASE")
+    if base is None:
+        return
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(base + "actor/x")
+    except ValueError:
+        raise MalikgError(f"MALIKG_BASE must be an absolute IRI such as https://example.org/id/, "
+                          f"not {base!r}") from None
+    if any(c.isspace() for c in base) or not base.split(":", 1)[0].isalpha():
+        raise MalikgError(f"MALIKG_BASE must be an absolute IRI such as https://example.org/id/, "
+                          f"not {base!r}")
+
+
+def _seconds(ctx, param, value):
+    """A time limit: a finite number of seconds, 0 for none (nan and inf are not durations)."""
+    import math
+
+    if value is None:
+        return value
+    if not math.isfinite(value) or value < 0:
+        raise MalikgError(f"--timeout must be a number of seconds of at least 0 (0: no limit), not {value}")
+    return value
+
+
+#: Largest --file query read, in bytes.
+MAX_QUERY_FILE = 1 << 20
+
+
+def _query_file(ctx, param, value):
+    """A .rq file: a regular file no larger than MAX_QUERY_FILE (not /dev/zero, not a FIFO)."""
+    import stat
+
+    if value is None:
+        return value
+    try:
+        info = value.stat()
+    except OSError as error:
+        raise MalikgError(f"--file {value}: cannot read it: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise MalikgError(f"--file {value}: not a regular file (a device or FIFO cannot hold a query)")
+    if info.st_size > MAX_QUERY_FILE:
+        raise MalikgError(f"--file {value}: {info.st_size} bytes; a query file may have at most {MAX_QUERY_FILE}")
+    return value
 
 
 def store_options(command):
@@ -220,10 +272,10 @@ def queries():
 @click.option("--format", "fmt", type=_Registry("graph.sparql:FORMATS"), default="table",
               show_default=True, help="csv, tsv and json are the SPARQL 1.1 results formats.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Run the SPARQL query in this .rq file instead of a named one.")
+              callback=_query_file, help="Run the SPARQL query in this .rq file instead of a named one.")
 @click.option("--sparql", metavar="QUERY", help="Run this SPARQL query text instead of a named one.")
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM, which may reach the network.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="Give up on a query after this long (0: never).")
 @store_options
 def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, endpoint):
@@ -248,6 +300,10 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     with open_store(store_dir, endpoint) as store:
         result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
     output = format_result(result, fmt)
+    if sys.stdout.isatty():  # a label's escape sequence must not reach the terminal raw
+        from graph.table import visible
+
+        output = visible(output.decode("utf-8"), keep="\n\r\t").encode("utf-8")
     click.echo(output, nl=not output.endswith(b"\n"))
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)
@@ -416,15 +472,20 @@ def timeline(output, store_dir, endpoint):
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
+@click.option("--acled-layout", type=click.Choice(["current", "hdx", "pre-2022", "dyadic"]), default="current",
+              show_default=True, help="With acled-csv: which of ACLED's layouts to write.")
+@click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With acled-csv: an alias table of your own, read after seeds/acled-aliases.csv.")
 @store_options
-def export(fmt, with_ontology, output, store_dir, endpoint):
+def export(fmt, with_ontology, output, acled_layout, alias_files, store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
     sorted prefixes. The description gives title, licence (CC BY 4.0), the source's
     citation, version, triple count, vocabularies and example resources. JSON-LD
     uses the short keys of ontology/context.jsonld, inlined. acled-csv writes ACLED's
-    column layout instead.
+    column layout instead (--acled-layout, --aliases); spreadsheet-formula cells are
+    neutralised with a leading apostrophe.
 
     \b
     Examples:
@@ -432,9 +493,18 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
       malikg export --format jsonld -o mali.jsonld
       malikg export --format trig --with-ontology -o mali.trig
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
+      malikg export --format acled-csv --acled-layout pre-2022 -o mali.csv --aliases mine.csv
     """
     from graph.export import export as write_export
     from graph.store import open_store
+
+    if fmt == "acled-csv" and (alias_files or acled_layout != "current"):
+        from graph.acled import export_csv, read_aliases
+
+        with open_store(store_dir, endpoint) as store:
+            result = export_csv(store, Path(output), aliases=read_aliases(*alias_files), layout=acled_layout)
+        click.echo(f"wrote {output} (acled-csv, {acled_layout} layout: {result.rows} events)", err=True)
+        return
 
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
@@ -453,12 +523,14 @@ def export(fmt, with_ontology, output, store_dir, endpoint):
               help="Address to listen on; anything but loopback exposes the endpoint to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="Give up on a query after this long (503); 0: never.")
-@click.option("--max-rows", type=click.IntRange(1), default=10000, show_default=True,
+@click.option("--max-rows", type=click.IntRange(1, 1_000_000), default=10000, show_default=True,
               help="Refuse answers with more rows (or triples) than this (413): page with LIMIT/OFFSET.")
+@click.option("--max-memory", type=click.IntRange(256, 1 << 20), default=2048, show_default=True, metavar="MB",
+              help="Memory limit of each query worker process; a query needing more gets 503.")
 @store_options
-def serve(host, port, timeout, max_rows, store_dir, endpoint):
+def serve(host, port, timeout, max_rows, max_memory, store_dir, endpoint):
     """Serve the graph as a read-only SPARQL 1.1 endpoint until Ctrl-C.
 
     GET and POST per the SPARQL 1.1 Protocol; answers by Accept: SPARQL JSON
@@ -484,7 +556,8 @@ def serve(host, port, timeout, max_rows, store_dir, endpoint):
         click.echo(f"malikg: warning: listening on {host}: anyone who can reach it can query the graph",
                    err=True)
     with open_store(store_dir, endpoint) as store:
-        run_server(store, host, port, timeout=timeout, max_rows=max_rows, announce=announce)
+        run_server(store, host, port, timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory,
+                   announce=announce)
 
 # ---------------------------------------------------------------------------
 # Scale: load, synth
@@ -593,6 +666,43 @@ def synth(events, output, seed, texts_dir):
 
 
 # ---------------------------------------------------------------------------
+# Coding a new document: draft
+# ---------------------------------------------------------------------------
+
+@main.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", "source_id", metavar="ID",
+              help="The document's id in seeds/sources/ (its publisher becomes the claims' claimant).")
+@click.option("-o", "--output", default="events-draft.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The events file to write; claims-*.yaml and places-*.yaml go beside it.")
+def draft(text, source_id, output):
+    """Propose seed records for a new document TEXT, each marked as a draft to review.
+
+    Incidents (date, place, actors), harms (type, count, qualifier, groups) and
+    claimed motives, each field with its exact quote, unique in the document. A
+    field the text does not ground is left out. Proposals that match an incident
+    already coded say so. Offline and deterministic; TEXT is UTF-8, at most 10 MB.
+    Review each record, remove its draft marks, then run malikg validate.
+
+    \b
+    Examples:
+      malikg draft report.txt --source amnesty-2024-mali -o events-amnesty.yaml
+      malikg validate events-amnesty.yaml claims-amnesty.yaml places-amnesty.yaml
+    """
+    from graph.draft import draft as propose, read_text, write_draft
+
+    result = propose(read_text(text), source_id)
+    if result.document:
+        click.echo(f"note: this text is already in the seeds ({result.document}), coded in "
+                   + ", ".join(result.covered_by), err=True)
+    for path in write_draft(result, output):
+        click.echo(f"wrote {path}")
+    click.echo(f"proposed {len(result.events)} events, {len(result.claims)} claims, "
+               f"{len(result.places)} places (all drafts)")
+
+
+# ---------------------------------------------------------------------------
 # ACLED: import-acled
 # ---------------------------------------------------------------------------
 
@@ -613,10 +723,13 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
     27 January 2024. ACLED's names ("JNIM: Group for Support of Islam and Muslims",
     "Civilians (Mali)", "Segou") are matched to the graph's actors and places through
     seeds/acled-aliases.csv and the graph's labels; the others become new actors and
-    places. Prints what matched, what did not, and each actor's events. Bad rows are
-    listed by line (line 1 = the header) and skipped. Importing a file again adds
-    nothing. A --store that does not exist is created with the bundled seeds; with no
-    --store or --endpoint the file is checked and the report printed, but nothing kept.
+    places. Prints what matched, what did not, and each actor's events. An event
+    already in the store is replaced whole by a row with a newer timestamp, left
+    alone otherwise (the report counts added, replaced, unchanged and skipped).
+    Bad rows are listed by line (line 1 = the header) and skipped; the exit status
+    is then 1. Importing a file again adds nothing. A --store that does not exist
+    is created with the bundled seeds; with no --store or --endpoint the file is
+    checked and the report printed, but nothing kept.
 
     \b
     Examples:
@@ -638,12 +751,46 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
         except AcledImportFailed as failure:
             for bad in failure.report.bad_rows:
                 click.echo(f"{csv_file}: {bad.text()}", err=True)
-            raise
+            click.echo(f"malikg: {csv_file}: {len(failure.report.bad_rows)} bad row(s), listed above; "
+                       "--strict: nothing was loaded", err=True)
+            sys.exit(failure.exit_code)
     click.echo(report.render(), nl=False)
     if store_dir is None and not endpoint:
         click.echo("(no --store or --endpoint: checked against the bundled seeds in memory; nothing was kept)")
     if report.bad_rows:
-        click.echo(f"malikg: {len(report.bad_rows)} bad row(s) of {csv_file} skipped", err=True)
+        click.echo(f"malikg: {len(report.bad_rows)} bad row(s) of {csv_file} skipped (listed above)", err=True)
+        sys.exit(1)
+
+
+@main.command("link-acled")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="File to write the proposed links to (atomically), or - for standard output.")
+@store_options
+def link_acled(output, store_dir, endpoint):
+    """Propose links between imported ACLED events and the graph's coded incidents.
+
+    A pair is proposed when ACLED's place names the incident's place (or one
+    within or around it, never just the country), the dates overlap and the two
+    share an actor other than a community. The proposals are `links` records
+    (id, account, same_incident, note) for the coder to review and keep.
+
+    \b
+    Examples:
+      malikg link-acled --store data/mali.oxigraph
+      malikg link-acled --store data/mali.oxigraph -o proposed-links.yaml
+    """
+    from graph.acled.links import propose_links, render_links
+    from graph.files import write_atomic
+    from graph.store import open_store
+
+    with open_store(store_dir, endpoint) as store:
+        proposals = propose_links(store)
+    text = render_links(proposals)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(Path(output), text)
+        click.echo(f"wrote {output} ({len(proposals)} proposed links)", err=True)
 
 
 if __name__ == "__main__":

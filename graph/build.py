@@ -1,7 +1,8 @@
 """``malikg build``: seeds → checked graph → validated → files in the output folder.
 
-Every output is produced in memory first and written only when all of them succeeded, each
-through an atomic rename, so a failed build leaves the output folder as it was.
+Every output is produced in memory first, then all are written into a staging copy of the
+output folder that replaces it with one rename: the files of one build appear together or not
+at all, and a failed or killed build leaves the output folder as it was.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
-from . import validate
-from .files import write_all_atomic
+from . import coding_checks, validate
 from .emit import build_graph
+from .files import write_together
 from .namespaces import MK, OA
+from .seeds import read_seeds
 
 
 @dataclass
@@ -97,6 +99,7 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     started = time.perf_counter()
     timings = {}
     graph = build_graph(seeds_folder, base)
+    coding_checks.check(read_seeds(seeds_folder))
     timings["load"] = time.perf_counter() - started
     mark = time.perf_counter()
     validate.check(graph)
@@ -106,7 +109,7 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     outputs: dict[Path, bytes | str] = {out_dir / "graph.ttl": turtle(graph)}
     outputs.update(companion_files(graph, out_dir))
     timings["outputs"] = time.perf_counter() - mark
-    write_all_atomic(outputs)
+    write_together(out_dir, {path.name: data for path, data in outputs.items()})
     result = BuildResult(out_dir, sorted(outputs), len(graph), count_kinds(graph),
                          time.perf_counter() - started, timings, count_per_document(graph))
     if store_dir is not None or endpoint:

@@ -76,6 +76,8 @@ def scheme_label(scheme: str) -> str:
             words.append(" ")
         words.append(char.lower())
     label = "".join(words)
+    if label.endswith("ies"):
+        return label[:-3] + "y"  # Certainties: certainty, not "certaintie"
     return label[:-1] if label.endswith("s") else label
 
 
@@ -220,7 +222,7 @@ class SeedEmitter:
         for entry in quotes:
             source, quote = self.resolve(record, entry, field_name, document)
             start, end = source.locate(quote, record, field_name)
-            node = f"<{self.base}evidence/{source.id}/{start}-{end}>"
+            node = self.w.evidence_node(source.id, start, end)
             if node not in self.quoted:
                 self.quoted.add(node)
                 prefix, suffix = source.selector_context(start, end)
@@ -491,6 +493,7 @@ class SeedEmitter:
         else:
             slug = slugs(f"{parent_slug}-{group or 'part'}")
         node = self.mark(self.iri("harm", slug), record)
+        self.vocab.check(record, "CountQualifiers", entry.get("qualifier", "exact"), f"{field_name}.qualifier")
         count = count_field(record, entry, f"{field_name}.")
         community = (self.ref(record, "actors", entry["community"], f"{field_name}.community")
                      if "community" in entry else None)
@@ -583,14 +586,15 @@ class SeedEmitter:
         self.add(subject, MK_["qualifierText"], literal(qualifier) if qualifier else None)
 
     def emit_statistic(self, record: Record) -> None:
-        check_fields(record, ("id", "measure", "count", "reported_by", "period", "evidence"),
-                     ("qualifier", "subject", "place", "event", "part", "period_text",
+        check_fields(record, ("id", "measure", "count", "reported_by", "evidence"),
+                     ("qualifier", "subject", "place", "event", "period", "as_of", "part", "period_text",
                       "compared_to", "description"))
         data = record.data
         document = self.account(record)
         subject = self.mark(self.iri("statistic", record.id), record)
         self.add(subject, A, MK_["Statistic"])
         self.add(subject, MK_["measure"], self.concept(record, "Measures", data["measure"], "measure"))
+        self.vocab.check(record, "CountQualifiers", data.get("qualifier", "exact"), "qualifier")
         self.counts(subject, count_field(record, data))
         if "subject" in data:
             self.add(subject, MK_["subjectActor"], self.ref(record, "actors", data["subject"], "subject"))
@@ -601,9 +605,15 @@ class SeedEmitter:
             self.add(subject, MK_["aboutEvent"], self.ref(record, "events", data["event"], "event"))
         if "compared_to" in data:
             self.add(subject, MK_["comparedTo"], self.ref(record, "statistics", data["compared_to"], "compared_to"))
-        period = date_field(record, "period")
-        self.add(subject, MK_["periodStart"], typed(period.earliest.isoformat(), XSD_DATE))
-        self.add(subject, MK_["periodEnd"], typed(period.latest.isoformat(), XSD_DATE))
+        # A flow is counted over a period; a stock ("By late August, over 600,000 displaced")
+        # stands at a date and covers no period.
+        if ("period" in data) == ("as_of" in data):
+            raise record.error("give period (a flow counted over a span) or as_of (a stock at a date)", "period")
+        key, start, end = ("as_of", "asOfEarliest", "asOfLatest") if "as_of" in data else \
+            ("period", "periodStart", "periodEnd")
+        period = date_field(record, key)
+        self.add(subject, MK_[start], typed(period.earliest.isoformat(), XSD_DATE))
+        self.add(subject, MK_[end], typed(period.latest.isoformat(), XSD_DATE))
         self.add(subject, MK_["periodText"], self.in_source(record, "period_text", document))
         self.common(record, subject, f"{data['measure']}: {data.get('subject', data.get('place', ''))} "
                                      f"({_iso_period(period)})".replace(":  (", ": ("))
@@ -750,10 +760,12 @@ class Coded:
     origins: dict[str, Origin]
     seeds: SeedSet
 
+    base: str
+
     def graph(self) -> Graph:
         graph = Graph()
         graph.parse(data=self.ntriples, format="nt")
-        bind_prefixes(graph, base_iri())
+        bind_prefixes(graph, self.base)
         return graph
 
 
@@ -761,16 +773,12 @@ def code(seeds: SeedSet, base: str | None = None) -> Coded:
     """Check an already-read corpus and write its triples (N-Triples text)."""
     base = base or base_iri()
     emitter = SeedEmitter(seeds, base, vocabulary())
-    return Coded(emitter.run(), emitter.origins, seeds)
+    return Coded(emitter.run(), emitter.origins, seeds, base)
 
 
 def emit(seeds: SeedSet, base: str | None = None) -> Graph:
     """Triples for an already-read seed set, as an rdflib Graph."""
-    coded = code(seeds, base)
-    graph = Graph()
-    graph.parse(data=coded.ntriples, format="nt")
-    bind_prefixes(graph, base or base_iri())
-    return graph
+    return code(seeds, base).graph()
 
 
 def build_graph(seeds_folder: Path | list[Path] | None = None, base: str | None = None,

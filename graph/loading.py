@@ -83,13 +83,13 @@ def _classify(paths: list[Path]) -> tuple[list[Path], list[Path], list[_Input]]:
             if not kind_of(path):
                 raise MalikgError(RECORD_FILE_RULE, file=str(path))
             records.append(path)
-        elif formats.by_suffix(path):
+        elif formats.by_suffix(path) is not None:
             rdf.append(_Input(path, formats.by_suffix(path).oxigraph, str(path)))
         elif not path.exists():
             raise MalikgError("no such file", file=str(path))
         else:
-            raise MalikgError("not an RDF file (" + ", ".join(sorted(formats.suffixes())) + "), a record file "
-                              "(.yaml) or a seed folder", file=str(path))
+            raise MalikgError("not an RDF file (" + ", ".join(sorted(formats.suffixes())) + "), a record "
+                              "file (.yaml) or a seed folder", file=str(path))
     return folders, records, rdf
 
 

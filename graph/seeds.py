@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import limits
 from .errors import MalikgError
 from .resources import seeds_dir
 from .triples import count_bounds
@@ -133,23 +134,20 @@ def _display(path: Path) -> str:
 
 
 def read_yaml(path: Path):
-    """Parse one YAML file strictly as UTF-8; errors name the file and line."""
+    """Parse one YAML file strictly as UTF-8, within graph/limits.py's limits; errors name the file and line."""
     name = _display(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise MalikgError(f"cannot read file: {error.strerror}", file=name) from None
+    raw = limits.read_limited(path, limits.MAX_SEED_FILE, name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise MalikgError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8",
                           file=name) from None
     try:
-        return yaml.load(text, Loader=_SeedLoader)
+        return limits.load_yaml(text, name, _SeedLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise MalikgError(f"YAML syntax error: {where}{problem}", file=name) from None
 
 
@@ -193,11 +191,11 @@ def read_source(folder: Path) -> Source:
         raise MalikgError("missing field: an excerpt says which part of the document it is",
                           file=name, record=record, field="excerpt_note")
     text_path = folder / str(meta["file"])
+    if not text_path.exists():
+        raise MalikgError("source text not found", file=name, record=record, field="file")
+    raw = limits.read_limited(text_path, limits.MAX_SOURCE_TEXT, _display(text_path), "source text")
     try:
-        raw = text_path.read_bytes()
         text = raw.decode("utf-8")
-    except OSError:
-        raise MalikgError("source text not found", file=name, record=record, field="file") from None
     except UnicodeDecodeError:
         raise MalikgError("source text is not UTF-8", file=_display(text_path)) from None
 

@@ -1,9 +1,12 @@
 """The read-only SPARQL engine behind every command: inspect, bind, run within a time limit, format.
 
 Nothing a user types reaches a store before rdflib's SPARQL 1.1 grammar has parsed it as a
-query (an update is refused), and the parse tree shows no SERVICE and no FROM. Parameters
-become typed pyoxigraph terms before they touch query text, so a value can only ever be one
-IRI or one literal.
+query (an update is refused), and the parse tree shows no SERVICE and no FROM. The engine is
+then given the very text that was checked, in a form no two SPARQL parsers read differently:
+``\\u`` escapes already expanded (the spec processes them before parsing; Oxigraph does not),
+and no carriage return outside a CR LF pair (rdflib ends a comment only at LF, Oxigraph at CR
+too). Parameters become typed pyoxigraph terms before they touch query text, so a value can
+only ever be one IRI or one literal.
 """
 from __future__ import annotations
 
@@ -38,6 +41,11 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*\Z")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+#: Longest query text accepted, in characters (the endpoint's request body limit too).
+MAX_QUERY_CHARS = 1 << 20
 
 
 # ---------------------------------------------------------------------------
@@ -98,14 +106,19 @@ def inspect_query(text: str, *, allow_remote: bool = False) -> QueryInfo:
 @functools.lru_cache(maxsize=256)
 def analyse(text: str) -> QueryInfo:
     """Parse ``text`` (cached) and describe it, without applying any policy except refusing updates."""
-    expanded = _expand_escapes(text)
+    if len(text) > MAX_QUERY_CHARS:
+        raise MalikgError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+    expanded = canonical_text(text)
     with _PARSE_LOCK:
         try:
             tree = _grammar.parseQuery(expanded)
         except pyparsing.ParseException as error:
             if _is_update(expanded):
                 raise MalikgError("SPARQL Update is not allowed: queries are read-only") from None
-            raise _syntax_error(error) from None
+            raise _syntax_error(error, expanded) from None
+        except RecursionError:
+            raise MalikgError("the query nests brackets or groups too deeply to be parsed "
+                              "(a few hundred levels at most)") from None
         try:
             head = _LOCATOR.parse_string(expanded, parse_all=False)
             span = head["where_span"]
@@ -139,16 +152,33 @@ def _limit(query: CompValue) -> int | None:
     return int(clauses["limit"]) if clauses is not None and "limit" in clauses else None
 
 
-def _expand_escapes(text: str) -> str:
-    # SPARQL applies \uXXXX escapes to the whole text before parsing, so expanding them here
-    # keeps offsets true; rdflib's parseQuery would expand them again, harmlessly (idempotent
-    # for text without backslash-u left in it).
-    if "\\u" not in text and "\\U" not in text:
-        return text
-    try:
-        return _grammar.expandUnicodeEscapes(text)
-    except ValueError as error:
-        raise MalikgError(f"SPARQL syntax error: {error}") from None
+def canonical_text(text: str) -> str:
+    """``text`` as both rdflib and Oxigraph read it alike, or MalikgError saying why it cannot be.
+
+    SPARQL applies ``\\uXXXX`` escapes to the whole text before parsing; rdflib does so, Oxigraph
+    only in IRIs and keeps them as characters inside strings, so ``"a\\u005C" SERVICE ... #"``
+    hides a SERVICE from one and not the other. Expanded here, the engine gets no escape to
+    read its own way. Text whose expansion leaves a new escape behind (``\\u005Cu0022``) would
+    read differently again on a second pass (rdflib's parser makes one), so it is refused, as is
+    a carriage return that is not part of a CR LF line end.
+    """
+    expanded = text
+    if "\\u" in text or "\\U" in text:
+        try:
+            expanded = _grammar.expandUnicodeEscapes(text)
+        except ValueError as error:
+            raise MalikgError(f"SPARQL syntax error: {error}") from None
+        if _ESCAPE.search(expanded):
+            raise MalikgError("the query's \\u escapes expand to another \\u escape; write the "
+                              "character itself")
+    lone = _LONE_CR.search(expanded)
+    if lone:
+        line = expanded.count("\n", 0, lone.start()) + 1
+        raise MalikgError(f"the query has a carriage return without a line feed on line {line}; "
+                          "save it with LF or CR LF line ends")
+    if "\x00" in expanded:
+        raise MalikgError("the query contains a NUL character")
+    return expanded
 
 
 def _is_update(text: str) -> bool:
@@ -159,7 +189,7 @@ def _is_update(text: str) -> bool:
     return "request" in update  # a bare prologue parses as an empty update
 
 
-def _syntax_error(error: pyparsing.ParseException) -> MalikgError:
+def _syntax_error(error: pyparsing.ParseException, text: str) -> MalikgError:
     found = getattr(error, "found", "")
     near = f" near {found}" if found else ""
     return MalikgError(f"SPARQL syntax error at line {error.lineno}, column {error.col}{near}")
@@ -449,7 +479,7 @@ def run(store, text: str, params: Mapping[str, str] | None = None, *,
         # traceback carries pyoxigraph's result object to another thread: pyo3 refuses to
         # drop it anywhere but the thread that made it.
         try:
-            return Result.from_pyoxigraph(info.form, store.query(text, bindings))
+            return Result.from_pyoxigraph(info.form, store.query(info.text, bindings))
         except SyntaxError as error:
             failure = f"SPARQL error: {_first_line(error)}"
         except (OSError, RuntimeError, ValueError) as error:

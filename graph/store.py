@@ -9,8 +9,7 @@ the named graph ONTOLOGY_GRAPH, and queries see the union of all graphs.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
+import fcntl
 import gc
 import io
 import os
@@ -28,6 +27,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import MalikgError
+from .files import exchange
 from .namespaces import ONTOLOGY_GRAPH
 from .resources import ontology_dir
 from .sparql import analyse, prefixes, with_values
@@ -151,15 +151,22 @@ class MemoryStore(_LocalStore):
 class DiskStore(_LocalStore):
     """An on-disk pyoxigraph (RocksDB) store, the same directory ``oxigraph serve --location`` uses.
 
-    Loads are all-or-nothing even when the process is killed: see ``load``. One writer at a
-    time; RocksDB's lock refuses a second process that opens the directory while it is open.
+    Loads are all-or-nothing even when the process is killed: see ``load``. One process at a
+    time: a lock file beside the store is held from opening to closing, through every
+    release-and-swap of a load (RocksDB's own lock is let go for the swap), so a second
+    process is refused with the first one's pid, never let in between.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, lock: int | None = None):
         self.path = Path(path)
         self._closed = False
-        _recover(self.path)
-        self._store = _open(self.path)
+        self._lock = _lock(self.path) if lock is None else lock
+        try:
+            _recover(self.path)
+            self._store = _open(self.path)
+        except BaseException:
+            _unlock(self._lock)
+            raise
         _remove_stale(self.path)
 
     def _reopen(self) -> ox.Store:
@@ -227,6 +234,50 @@ class DiskStore(_LocalStore):
         self._store = None
         self._closed = True
         gc.collect()
+        if self._lock is not None:
+            _unlock(self._lock)
+            self._lock = None
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")  # kept: removing a lock file races its next user
+
+
+def _lock(path: Path) -> int:
+    """Hold the store at ``path`` for this process (an open lock file descriptor), or MalikgError."""
+    lock = _lock_path(path)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise MalikgError(f"{path}: cannot lock the store ({lock}: {error.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+        os.close(fd)
+        raise MalikgError(f"{path}: the store is in use by another process ({_describe(holder)}); "
+                          "try again when it has finished") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+def _unlock(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)  # closing the descriptor lets go of the flock
+
+
+def _describe(pid_text: str) -> str:
+    if not pid_text.isdigit():
+        return "pid unknown"
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return f"pid {pid}, this process: close the other handle first"
+    try:
+        command = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split())
+    except OSError:
+        command = ""
+    return f"pid {pid}: {command[:120]}" if command else f"pid {pid}"
 
 
 def _bulk_load(store: ox.Store, reader, rdf_format: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
@@ -242,6 +293,9 @@ def _open(path: Path) -> ox.Store:
             raise MalikgError(f"{path}: the store is in use by another process "
                               "(an oxigraph server? another malikg?)") from None
         raise MalikgError(f"{path}: cannot open the store: {message}") from None
+    except RuntimeError as error:  # RocksDB reports damaged files as RuntimeError("Corruption: ...")
+        raise MalikgError(f"{path}: the store is damaged and cannot be opened ({_first_line(error)[:200]}); "
+                          "restore a copy or rebuild it with malikg load") from None
 
 
 def _sibling(path: Path, role: str, pid: int | None = None) -> Path:
@@ -250,27 +304,12 @@ def _sibling(path: Path, role: str, pid: int | None = None) -> Path:
 
 def _swap(staging: Path, target: Path) -> None:
     """Make ``staging`` the store at ``target``; afterwards ``staging`` holds the old store."""
-    if _exchange(staging, target):
+    if exchange(staging, target):
         return
     saved = _sibling(target, "old")
     os.rename(target, saved)
     os.rename(staging, target)  # a kill between the renames is undone by _recover
     os.rename(saved, staging)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
-        return False  # a filesystem or kernel without RENAME_EXCHANGE
-    raise OSError(code, os.strerror(code), str(b))
 
 
 def _recover(path: Path) -> None:
@@ -317,6 +356,9 @@ class RemoteStore(Store):
 
     def __init__(self, query_url: str, update_url: str | None = None, *, data_url: str | None = None,
                  timeout: float = 60.0):
+        for name, url in (("endpoint", query_url), ("update URL", update_url), ("Graph Store URL", data_url)):
+            if url is not None:
+                _check_url(name, url)
         self.query_url = query_url
         self.update_url = update_url
         self.data_url = data_url
@@ -330,10 +372,21 @@ class RemoteStore(Store):
         if info.form in ("SELECT", "ASK"):
             body = self._post(self.query_url, text.encode(), "application/sparql-query",
                               accept="application/sparql-results+json")
+            # pyoxigraph parses results lazily: read them through once here, so a wrong answer
+            # is this one error, not a traceback wherever the rows are read. The error is raised
+            # after the except clause so it carries no frame holding the result object, which
+            # pyo3 refuses to drop in any thread but this one.
             try:
+                parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+                if isinstance(parsed, ox.QueryBoolean):
+                    return parsed
+                for _ in parsed:
+                    pass
                 return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-            except (SyntaxError, ValueError) as error:
-                raise MalikgError(f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}") from None
+            except (SyntaxError, ValueError, TypeError) as error:
+                failure = f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}"
+            parsed = None
+            raise MalikgError(failure)
         body = self._post(self.query_url, text.encode(), "application/sparql-query",
                           accept="application/n-triples")
         # pyoxigraph has no public constructor for QueryTriples; a scratch store makes one.
@@ -412,6 +465,16 @@ class RemoteStore(Store):
             raise MalikgError(f"cannot reach SPARQL endpoint {url}: {error}") from None
 
 
+def _check_url(name: str, url: str) -> None:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise MalikgError(f"the {name} must be an http:// or https:// URL, not {url!r}")
+    try:
+        parsed.port
+    except ValueError:
+        raise MalikgError(f"the {name} has a bad port: {url!r}") from None
+
+
 # ---------------------------------------------------------------------------
 # Opening a store
 # ---------------------------------------------------------------------------
@@ -440,23 +503,34 @@ def open_store(store_dir: str | os.PathLike | None = None, endpoint: str | None 
             store.load(initial, ox.RdfFormat.N_QUADS)
         return store
     path = Path(store_dir)
-    _recover(path)
-    if path.exists():
-        if not path.is_dir():
-            raise MalikgError(f"{path} is not a directory")
-        if any(path.iterdir()):
-            if not (path / "CURRENT").exists():
-                raise MalikgError(f"{path} is not an Oxigraph store")
-            return DiskStore(path)
-    if not create:
-        raise MalikgError(f"no store at {path} (create one first)")
-    return _create(path, _initial_data(seed, seed_graph, ontology))
+    if not path.parent.is_dir():
+        if not create:
+            raise MalikgError(f"no store at {path} (create one first)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise MalikgError(f"{path}: cannot create the store's folder: {error.strerror}") from None
+    lock = _lock(path)
+    try:
+        _recover(path)
+        if path.exists():
+            if not path.is_dir():
+                raise MalikgError(f"{path} is not a directory")
+            if any(path.iterdir()):
+                if not (path / "CURRENT").exists():
+                    raise MalikgError(f"{path} is not an Oxigraph store")
+                return DiskStore(path, lock=lock)
+        if not create:
+            raise MalikgError(f"no store at {path} (create one first)")
+        return _create(path, _initial_data(seed, seed_graph, ontology), lock)
+    except BaseException:
+        _unlock(lock)
+        raise
 
 
-def _create(path: Path, initial: bytes) -> DiskStore:
+def _create(path: Path, initial: bytes, lock: int) -> DiskStore:
     # Built beside its final name and renamed into place, so a killed creation leaves nothing
     # that looks like a store.
-    path.parent.mkdir(parents=True, exist_ok=True)
     staging = _sibling(path, "staging")
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -474,7 +548,7 @@ def _create(path: Path, initial: bytes) -> DiskStore:
         gc.collect()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return DiskStore(path)
+    return DiskStore(path, lock=lock)
 
 
 def _initial_data(seed: bool, seed_graph, ontology) -> bytes:

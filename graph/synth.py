@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import hashlib
 import random
 import time
@@ -636,6 +637,18 @@ def synthesize(events: int, output: str | Path, *, seed: int = 0, texts_dir: str
     world = _World(events, seed, seed_graph, base)
     counts = Counter(world.counts)
     texts = Path(texts_dir) if texts_dir is not None else None
+    # The writer makes millions of short-lived strings and lists and no reference cycles, so
+    # the cyclic collector would only rescan them: paused, the run is about a tenth faster.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write(world, events, seed, output, texts, progress, started, counts)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(world, events, seed, output, texts, progress, started, counts) -> SynthResult:
     written = triples = 0
     with atomic_output(Path(output)) as stream:
         data = world.finish().encode("utf-8")

@@ -5,8 +5,17 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 
-# Control characters would break the grid; make them visible instead of dropping them.
-_VISIBLE = str.maketrans({"\n": "↵", "\r": "↵", "\t": "→"})
+# Control characters would break the grid, and an escape sequence in a label (ESC [ ...) would
+# be obeyed by the terminal: each is shown as its Unicode control picture (ESC as ␛) instead.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+_PICTURES |= {code: "\ufffd" for code in range(0x80, 0xA0)}  # C1 controls, CSI among them
+_VISIBLE = str.maketrans({**_PICTURES, ord("\n"): "↵", ord("\r"): "↵", ord("\t"): "→"})
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with every control character but those in ``keep`` shown as a harmless symbol."""
+    table = {code: picture for code, picture in _PICTURES.items() if chr(code) not in keep}
+    return text.translate(table)
 
 
 def _clean(cell: object) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import formats, validate
+from . import coding_checks, formats, validate
 from .errors import MalikgError
 from .emit import emit
 from .seeds import RECORD_FILE_RULE, kind_of, read_seeds
@@ -40,7 +40,12 @@ def validate_paths(paths: list[Path], corpus: list[Path] = ()) -> tuple[list[str
         label = (" + ".join(map(str, folder)) if isinstance(folder, list) else str(folder) if folder
                  else "bundled seeds") + (f" + {', '.join(map(str, extra))}" if extra else "")
         try:
-            graph = emit(read_seeds(folder, extra))
+            seeds = read_seeds(folder, extra)
+            if coding_checks.has_drafts(seeds):
+                problems.extend(coding_checks.problems(seeds))
+                continue
+            graph = emit(seeds)
+            problems.extend(coding_checks.problems(seeds))
         except MalikgError as error:
             problems.append(error.line())
             continue
