@@ -277,8 +277,12 @@ def queries():
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM, which may reach the network.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="Give up on a query after this long (0: never).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="ROWS",
+              help="Rows of a list to show (default: its page, 200 for most; 0: every row).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="ROWS",
+              help="Skip this many rows of a list first.")
 @store_options
-def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, endpoint):
+def query(name, params, fmt, file, sparql, allow_remote, timeout, limit, offset, store_dir, endpoint):
     """Answer a research question: a named query, a .rq file or SPARQL text.
 
     Queries are read-only: updates are refused, and so are SERVICE and FROM unless
@@ -290,6 +294,10 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
       malikg query drone-strikes -p since=2024-02-17
       malikg query --file my.rq --format csv
       malikg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?e a mk:Incident }'
+      malikg query actor-timeline -p actor=jnim --limit 50 --offset 100
+
+    Lists (timelines, searches, per-event lists) show one page and the total count;
+    aggregates always answer in full.
     """
     from graph.queries import check_query, chosen_query, parse_params, run_query
     from graph.sparql import format_result
@@ -298,13 +306,22 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, store_dir, end
     chosen, values = chosen_query(name, file, sparql), parse_params(params)
     check_query(chosen, values, allow_remote=allow_remote)  # refuse before touching any store
     with open_store(store_dir, endpoint) as store:
-        result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout)
+        rows = chosen.page if limit is None else (limit or None)
+        result = run_query(store, chosen, values, allow_remote=allow_remote, timeout=timeout,
+                           limit=rows, offset=offset)
     output = format_result(result, fmt)
     if sys.stdout.isatty():  # a label's escape sequence must not reach the terminal raw
         from graph.table import visible
 
         output = visible(output.decode("utf-8"), keep="\n\r\t").encode("utf-8")
     click.echo(output, nl=not output.endswith(b"\n"))
+    shown = len(result.rows)
+    if result.form == "SELECT" and (shown < (result.total or 0) or offset):
+        # Beside a table on standard output; on standard error for the machine formats.
+        more = f"; --offset {offset + shown} for the next" if offset + shown < result.total else ""
+        note = (f"rows {offset + 1:,}-{offset + shown:,} of {result.total:,}{more} (--limit 0: every row)"
+                if shown else f"no rows from {offset:,} on: {result.total:,} in all")
+        click.echo(note, err=fmt != "table")
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)
 
@@ -470,19 +487,27 @@ def timeline(output, store_dir, endpoint):
                    + " ".join(f.suffixes[0] for f in formats.RDF_FORMATS) + "), else turtle.")
 @click.option("--with-ontology", is_flag=True,
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
+@click.option("--with-summaries", is_flag=True,
+              help="Include the derived summary graph the named queries read (a named graph in nq and trig).")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="File to write (atomically), or - for standard output.")
+@click.option("--download-url", metavar="URL",
+              help="Where the file will be published, for the description (default: {base}dataset.EXT).")
+@click.option("--sparql-endpoint", metavar="URL",
+              help="The SPARQL endpoint that will serve it, for the description (void:sparqlEndpoint).")
 @click.option("--acled-layout", type=click.Choice(["current", "hdx", "pre-2022", "dyadic"]), default="current",
               show_default=True, help="With acled-csv: which of ACLED's layouts to write.")
 @click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="With acled-csv: an alias table of your own, read after seeds/acled-aliases.csv.")
 @store_options
-def export(fmt, with_ontology, output, acled_layout, alias_files, store_dir, endpoint):
+def export(fmt, with_ontology, with_summaries, output, download_url, sparql_endpoint, acled_layout, alias_files,
+           store_dir, endpoint):
     """Write the graph as RDF for linked-data partners, headed by a VoID/DCAT description.
 
     Lossless and deterministic: the same graph always gives the same bytes, with
-    sorted prefixes. The description gives title, licence (CC BY 4.0), the source's
-    citation, version, triple count, vocabularies and example resources. JSON-LD
+    sorted prefixes. The description (VoID and DCAT) gives title, licence (CC BY 4.0),
+    publisher, contact point, Mali and the period covered, the source documents, version,
+    triple count, vocabularies, example resources and this file as a distribution. JSON-LD
     uses the short keys of ontology/context.jsonld, inlined. acled-csv writes ACLED's
     column layout instead (--acled-layout, --aliases); spreadsheet-formula cells are
     neutralised with a leading apostrophe.
@@ -492,7 +517,9 @@ def export(fmt, with_ontology, output, acled_layout, alias_files, store_dir, end
       malikg export -o mali.ttl
       malikg export --format jsonld -o mali.jsonld
       malikg export --format trig --with-ontology -o mali.trig
+      malikg export --format nq --with-ontology --with-summaries -o mali.nq
       malikg export --format nt -o - --store data/mali.oxigraph | wc -l
+      malikg export -o mali.nq --with-ontology --download-url https://example.org/mali.nq
       malikg export --format acled-csv --acled-layout pre-2022 -o mali.csv --aliases mine.csv
     """
     from graph.export import export as write_export
@@ -508,7 +535,8 @@ def export(fmt, with_ontology, output, acled_layout, alias_files, store_dir, end
 
     target = sys.stdout.buffer if output == "-" else Path(output)
     with open_store(store_dir, endpoint) as store:
-        result = write_export(store, target, fmt, with_ontology=with_ontology)
+        result = write_export(store, target, fmt, with_ontology=with_ontology, with_summaries=with_summaries,
+                              download_url=download_url, sparql_endpoint=sparql_endpoint)
     if output == "-":
         target.flush()
     elif result.triples is None:

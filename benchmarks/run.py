@@ -18,6 +18,9 @@ at --rss-limit-gb or --phase-timeout without ending the run):
   command exists);
 * rdflib: ``Graph().parse`` of the file, the same query texts, ``serialize`` to N-Triples and
   Turtle: only up to --rdflib-max-triples, since it holds about 1.4 GB per million triples.
+* partner engines (benchmarks/engines.py, skipped with --no-partner-engines): Virtuoso
+  bulk-loaded with the same file and asked every named query through ``--endpoint``'s code
+  path, and the DuckDB floor, flat per-event tables answering two of the aggregates.
 
 Queries run once cold, then three times warm (the median is reported) where that fits the
 query's time: --query-budget shared among the named queries, so one engine's queries take a few
@@ -144,8 +147,12 @@ def phase_raw(spec: dict) -> dict:
     out["load_seconds"] = _best_of(spec["repeat"], load)
     store = ox.Store(str(store_dir))
     store.bulk_load(_initial_quads(), ox.RdfFormat.N_QUADS)  # the queries' phase uses this store
+    from graph.summary import rebuild, size
+
+    # The named queries read the summary graph, derived after every malikg load (not timed here).
+    rebuild(store, bulk=True)
     store.flush()
-    triples = len(store)
+    triples = len(store) - size(store)
     for name, fmt in (("nt", ox.RdfFormat.N_TRIPLES), ("ttl", ox.RdfFormat.TURTLE))[:2 if spec["memory"] else 1]:
         target = Path(spec["scratch"]) / f"raw-export.{name}"
         started = time.perf_counter()
@@ -218,7 +225,8 @@ def phase_queries(spec: dict) -> dict:
         raw = ox.Store(spec["store"])
 
         def answer(query, params):
-            result = raw.query(_bound_text(query, params), use_default_graph_as_union=True, prefixes=prefixes())
+            # As malikg runs its named queries: the default graph alone, named graphs through GRAPH.
+            result = raw.query(_bound_text(query, params), use_default_graph_as_union=False, prefixes=prefixes())
             return 1 if isinstance(result, ox.QueryBoolean) else len(list(result))
     else:
         from rdflib import Graph
@@ -337,6 +345,12 @@ def phase_build(spec: dict) -> dict:
 
 PHASES = {"synth": phase_synth, "raw": phase_raw, "load": phase_load, "queries": phase_queries,
           "analysis": phase_analysis, "export": phase_export, "build": phase_build}
+
+# --- Partner engines (benchmarks/engines.py): Virtuoso and the DuckDB floor -----------------
+import engines  # noqa: E402  (beside this file)
+
+PHASES.update(engines.PHASES)
+# --- end of partner engines ------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------
@@ -540,6 +554,13 @@ def benchmark(args) -> dict:
                         done[f"{command}_error"] = done.pop("error")
                     size["analysis"].update({k: v for k, v in done.items() if k.startswith(command)})
                     size["analysis"]["rss_mb"] = max(size["analysis"].get("rss_mb", 0), done["rss_mb"])
+                # --- Partner engines: Virtuoso on the same file, DuckDB from the same store ---
+                if not args.no_partner_engines:
+                    say(f"{n} events: Virtuoso")
+                    size["virtuoso"] = run_child("virtuoso", {**common, "warm_limit": args.warm_limit}, **limits)
+                    say(f"{n} events: DuckDB floor")
+                    size["duckdb"] = run_child("duckdb", {**common, "store": store}, **limits)
+                # --- end of partner engines ---
                 say(f"{n} events: export")
                 size["export"] = run_child("export", {**common, "store": store,
                                                       "turtle": triples <= args.memory_max_triples}, **limits)
@@ -689,6 +710,7 @@ def render(run: dict) -> str:
               f"`malikg build` on the bundled seeds as a command (starting Python, imports, loading, SHACL "
               f"validation, every output file): median {_secs(build.get('seconds'))} of "
               f"{', '.join(_secs(r) for r in build.get('runs', []))}.", ""]
+    lines += engines.section(sizes)  # partner engines
     errors = [(n, phase, s[phase]["error"]) for n, s in sizes for phase in s
               if isinstance(s[phase], dict) and "error" in s[phase] and "queries" not in s[phase]]
     if errors:
@@ -858,6 +880,8 @@ def main(argv=None) -> int:
                         help="seconds for `malikg chains`, and for `malikg alliances`")
     parser.add_argument("--rss-limit-gb", type=float, default=8.0, help="stop a phase above this RSS")
     parser.add_argument("--keep-data", action="store_true", help="keep the synthetic .nt files")
+    parser.add_argument("--no-partner-engines", action="store_true",
+                        help="skip Virtuoso and the DuckDB floor (benchmarks/engines.py)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -108,10 +108,10 @@ def vocabulary() -> Vocabulary:
 
 
 def ontology_graph() -> Graph:
-    """The ontology and its vocabularies (everything in ontology/*.ttl but the SHACL shapes)."""
+    """The ontology and its vocabularies (everything in ontology/*.ttl but the SHACL shapes, *shapes.ttl)."""
     graph = Graph()
     for path in sorted(ontology_dir().glob("*.ttl")):
-        if path.name != "shapes.ttl":
+        if not path.name.endswith("shapes.ttl"):
             graph.parse(path, format="turtle")
     bind_prefixes(graph)
     return graph

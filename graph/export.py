@@ -26,7 +26,8 @@ from rdflib.namespace import SH, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 from . import formats
-from .dataset import DCAT, VOCABULARIES, VOID, describe, description_lines, vocabularies_used
+from .dataset import (DCAT, VCARD, VOCABULARIES, VOID, Distribution, dataset_iri, describe, description_lines,
+                      is_description, read_turtle)
 from .errors import MalikgError
 from .files import atomic_output
 from .resources import ontology_dir
@@ -38,8 +39,8 @@ Output = Union[str, os.PathLike, BinaryIO]
 #: column layout (graph.acled).
 FORMATS = (*formats.names(), "acled-csv")
 #: Prefixes beyond graph.sparql's that the description and the ontology use.
-_EXTRA_PREFIXES = {"dcat": str(DCAT), "void": str(VOID),
-                   **{p: VOCABULARIES[p] for p in ("cameo", "schema", "vann")}}
+_EXTRA_PREFIXES = {"dcat": str(DCAT), "void": str(VOID), "vcard": str(VCARD),
+                   **{p: VOCABULARIES[p] for p in ("cameo", "foaf", "schema", "vann")}}
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,17 @@ def choose_format(fmt: str | None, output: Output) -> str:
     return fmt
 
 
-def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool = False) -> Export:
+def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool = False,
+           with_summaries: bool = False, download_url: str | None = None,
+           sparql_endpoint: str | None = None) -> Export:
     """Write ``store`` to ``output`` (a path, written atomically, or a binary stream) as ``fmt``.
 
     ``with_ontology`` adds the ontology and vocabularies: merged into the triples of the
     triple formats, as the named graph ``https://w3id.org/malikg/graph/ontology`` in N-Quads
-    and TriG.
+    and TriG. ``with_summaries`` adds the derived summary graph (graph/summary.py) the same way.
+    ``download_url`` is where the file will be published and ``sparql_endpoint``
+    the endpoint that will serve it, as the dataset description states them (see
+    ``graph.dataset.Distribution``).
     """
     fmt = choose_format(fmt, output)
     name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", "<stream>")
@@ -87,39 +93,95 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
         return Export(str(name), fmt, None, None)
 
     rdf_format, quads = formats.BY_NAME[fmt].oxigraph, formats.BY_NAME[fmt].quads
-    # The data go through files, batch by batch, so an export of millions of events needs
+    for option, url in (("--download-url", download_url), ("--sparql-endpoint", sparql_endpoint)):
+        if url is not None and not _absolute_iri(url):
+            raise MalikgError(f"{option} {url!r}: give an absolute URL such as https://example.org/mali.nq")
+    distribution = Distribution(fmt, download_url, sparql_endpoint)
+    # The data go through one file, batch by batch, so an export of millions of events needs
     # memory for one batch rather than for the whole graph (JSON-LD excepted: rdflib compacts
-    # the whole graph at once).
-    with tempfile.TemporaryDirectory(prefix="malikg-export-") as scratch:
-        dumped, data = Path(scratch) / "dump.nq", Path(scratch) / "data.nq"
-        store.dump(str(dumped), ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
-                   with_ontology=with_ontology)
-        triples, vocabularies, used = 0, set(), {}
+    # the whole graph at once). The sorted dump is counted, scanned and re-typed as the store
+    # writes it, in one pass: the description, which goes first, needs the count.
+    scratch_dir = Path(output).parent if isinstance(output, (str, os.PathLike)) else None
+    if scratch_dir is not None:
+        scratch_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".malikg-export-", dir=scratch_dir) as scratch:
+        data = Path(scratch) / "data.nq"
         with open(data, "wb") as stream:
-            for batch in _batches(dumped):
-                triples += batch.count(b"\n")
-                vocabularies.update(vocabularies_used(batch))
-                used.update(export_prefixes(batch))
-                stream.writelines(retyped(batch))
-        dumped.unlink()
-        head = description_lines(describe(store, triples=triples, vocabularies=sorted(vocabularies)))
-        used.update(export_prefixes(head))
+            body = _Body(stream)
+            store.dump(body, ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
+                       with_ontology=with_ontology, with_summaries=with_summaries)
+            body.close()
+        head = description_lines(describe(store, triples=body.triples, vocabularies=body.vocabularies,
+                                          distribution=distribution))
+        used = dict(sorted({**body.prefixes, **export_prefixes(head)}.items()))
         if isinstance(output, (str, os.PathLike)):
             with atomic_output(Path(output)) as stream:
-                _write(stream, rdf_format, head, data, dict(sorted(used.items())))
+                _write(stream, rdf_format, head, data, used)
         else:
-            _write(output, rdf_format, head, data, dict(sorted(used.items())))
-    return Export(str(name), fmt, triples, head.count(b"\n"))
+            _write(output, rdf_format, head, data, used)
+    return Export(str(name), fmt, body.triples, head.count(b"\n"))
 
 
-def _batches(path: Path, size: int = 1 << 24):
-    """Whole lines of ``path``, about ``size`` bytes at a time."""
-    with open(path, "rb") as stream:
-        while True:
-            lines = stream.readlines(size)
-            if not lines:
-                return
-            yield b"".join(lines)
+def _absolute_iri(text: str) -> bool:
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S", text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+class _Body:
+    """Where the store's sorted dump is written: the lines of an earlier dataset description
+    dropped (a store loaded from an export holds one; the export writes its own), lines counted,
+    the vocabularies and prefixes they use noted, integer subtypes put back (``retyped``), then
+    on to ``stream``."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream, self._rest = stream, b""
+        self.triples = 0
+        self._description = b"\n<" + str(dataset_iri()).encode()
+        # Namespaces (of vocabularies or prefixes) not seen yet, each looked for once per batch
+        # until found: the scans for those a graph never uses are most of this pass's work.
+        self._known = {**prefixes(), **_EXTRA_PREFIXES}
+        self._unseen = {iri: b"<" + iri.encode() for iri in {*VOCABULARIES.values(), *self._known.values()}}
+        self._seen: set[str] = set()
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        end = chunk.rfind(b"\n") + 1
+        if not end:
+            self._rest += chunk
+        else:
+            lines, self._rest = self._rest + chunk[:end], chunk[end:]
+            self._lines(lines)
+        return len(chunk)
+
+    def close(self) -> None:
+        if self._rest:
+            self._lines(self._rest + b"\n")
+            self._rest = b""
+
+    def _lines(self, lines: bytes) -> None:
+        if lines.startswith(self._description[1:]) or self._description in lines:
+            lines = b"".join(line for line in lines.splitlines(keepends=True) if not is_description(line))
+        self.triples += lines.count(b"\n")
+        found = [iri for iri, marker in self._unseen.items() if marker in lines]
+        for iri in found:
+            del self._unseen[iri]
+        self._seen.update(found)
+        self._stream.writelines(retyped(lines))
+
+    @property
+    def vocabularies(self) -> set[str]:
+        """The namespaces of graph.dataset.VOCABULARIES the lines use."""
+        return {iri for iri in VOCABULARIES.values() if iri in self._seen}
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes Turtle, TriG and RDF/XML output declares for the lines (cf. export_prefixes)."""
+        return {p: iri for p, iri in sorted(self._known.items()) if iri in self._seen}
 
 
 def export_prefixes(data: bytes) -> dict[str, str]:
@@ -132,8 +194,7 @@ def _write(stream: BinaryIO, rdf_format: ox.RdfFormat, head: bytes, data: Path,
            used: dict[str, str]) -> None:
     if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         stream.write(head)
-        with open(data, "rb") as source:
-            shutil.copyfileobj(source, stream, 1 << 24)
+        _copy(data, stream)
         return
     if rdf_format == ox.RdfFormat.JSON_LD:
         stream.write(jsonld(data.read_bytes(), head))
@@ -161,6 +222,29 @@ def _write(stream: BinaryIO, rdf_format: ox.RdfFormat, head: bytes, data: Path,
     body.unlink()
 
 
+def _copy(path: Path, stream: BinaryIO) -> None:
+    """Append the file at ``path`` to ``stream``: in the kernel where it can (the data are most
+    of an export's bytes), else through a buffer."""
+    with open(path, "rb") as source:
+        try:
+            target = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            shutil.copyfileobj(source, stream, 1 << 24)
+            return
+        stream.flush()
+        size, done = os.fstat(source.fileno()).st_size, 0
+        try:
+            while done < size:
+                sent = os.sendfile(target, source.fileno(), done, size - done)
+                if not sent:
+                    break
+                done += sent
+        except OSError:
+            if done:
+                raise
+            shutil.copyfileobj(source, stream, 1 << 24)
+
+
 # ---------------------------------------------------------------------------
 # Datatypes the store folded away
 # ---------------------------------------------------------------------------
@@ -178,7 +262,7 @@ _INTEGER_SUBTYPES = {
 def declared_datatypes(folder: str | None = None) -> tuple[tuple[str, str], ...]:
     """``(predicate, datatype)`` for each predicate the SHACL shapes require to be one integer subtype."""
     shapes = Path(folder or ontology_dir()) / "shapes.ttl"
-    graph = Graph().parse(shapes, format="turtle")
+    graph = read_turtle(shapes)
     found: dict[str, set[str]] = {}
     for shape, path in graph.subject_objects(SH.path):
         for datatype in graph.objects(shape, SH.datatype):

@@ -17,10 +17,14 @@ GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 DEFAULT_BASE = "https://w3id.org/malikg/id/"
 ONTOLOGY_GRAPH = "https://w3id.org/malikg/graph/ontology"
+#: Facts derived from the coded evidence (graph/summary.py), never coded evidence themselves.
+MKS = Namespace("https://w3id.org/malikg/summary#")
+SUMMARY_GRAPH = "https://w3id.org/malikg/graph/summary"
 
 PREFIXES = {
     "mk": str(MK),
     "mkv": str(MKV),
+    "mks": str(MKS),
     "acled": str(ACLED),
     "ucdp": str(UCDP),
     "sem": str(SEM),

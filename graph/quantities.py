@@ -230,6 +230,8 @@ _DATE_PATTERNS = [
     ("month", re.compile(rf"(?:(?<=\b[Ii]n )|(?<=\b[Bb]y )|(?<=\b[Ss]ince )|(?<=\b[Uu]ntil )|(?<=\b[Oo]f )"
                          rf"|(?<=\b[Ll]ast )|(?<=\b[Tt]his )|(?<=\b[Ee]nd )|(?<=^))"
                          rf"(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b"
+                         # "May" alone is mostly the verb; followed by a year it is the month.
+                         rf"|\b(?P<m3>May),?\s+(?P<y3>{_YEAR})\b"
                          rf"|\b(?P<m2>(?!May\b)(?:{_MONTH}))(?:,?\s+(?P<y2>{_YEAR}))?\b")),
     ("year", re.compile(rf"(?<![\d-])(?P<y1>{_YEAR})(?![\d-])")),
     ("relative", re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b",
@@ -399,7 +401,7 @@ def _reading(kind: str, match: re.Match) -> DateReading | None:
     if kind == "part-year":
         return DateReading("part-of-year", year=int(g["y1"]), part=PART_WORDS[g["part"].lower()], **common)
     if kind == "month":
-        name, year = (g["m1"], g["y1"]) if g["m1"] else (g["m2"], g["y2"])
+        name, year = next((g[m], g[y]) for m, y in (("m1", "y1"), ("m3", "y3"), ("m2", "y2")) if g[m])
         return DateReading("month", year=_int(year), month=MONTHS[name.lower()], **common)
     if kind == "year":
         return DateReading("year", year=int(g["y1"]), **common)

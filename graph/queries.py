@@ -6,13 +6,25 @@
     # param: actor (actor, default: malian-armed-forces) the actor whose strikes to list
     # param: since (date, default: 2024-01-01) earliest date
     # example: malikg query drone-strikes -p since=2024-02-17
+    # page: 200
 
 A parameter is a variable of the query (``?since``) bound to a typed value; one without a
-default is required. A header line indented by two or more spaces continues the line above.
+default is required. ``page`` marks a list (timelines, searches, per-event lists): it answers
+one page of that many rows by default (``limit``/``offset``), with the total count beside it;
+aggregates have no page and answer in full. A header line indented by two or more spaces
+continues the line above.
+
+Named queries read the ontology and the summary graph through GRAPH clauses and run with the
+default graph alone (not the union of all graphs), so they answer the same on a store loaded the
+ordinary way; on an endpoint, a probe first checks that those graphs are there.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
+import hashlib
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -21,6 +33,8 @@ from pathlib import Path
 
 from . import resources
 from .errors import MalikgError
+from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
+from . import sparql
 from .sparql import TYPES, Result, bind, convert, inspect_query, run
 from .table import render_table
 
@@ -46,13 +60,19 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     example: str | None = None
     path: Path | None = field(default=None, compare=False)
+    page: int | None = None  # default page size of a list; None for an aggregate
+
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        """The named graphs the query reads (ontology, summary)."""
+        return tuple(g for g in (ONTOLOGY_GRAPH, SUMMARY_GRAPH) if f"<{g}>" in self.text)
 
     @property
     def declared(self) -> dict[str, Param]:
         return {param.name: param for param in self.params}
 
 
-_KEY = re.compile(r"#\s*(title|question|param|example)\s*:\s*(.*)\Z", re.IGNORECASE)
+_KEY = re.compile(r"#\s*(title|question|param|example|page)\s*:\s*(.*)\Z", re.IGNORECASE)
 _MORE = re.compile(r"#\s{2,}(\S.*)\Z")
 _PARAM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<type>[A-Za-z]+)"
                     r"(?:\s*,\s*default:\s*(?P<default>[^)]*?))?\s*\)\s*(?P<description>.*)\Z")
@@ -101,9 +121,12 @@ def parse_query(text: str, name: str = "query", path: str | os.PathLike | None =
             except MalikgError as error:
                 raise MalikgError(f"line {number}: default: {error.message}", file=where) from None
         params.append(param)
+    page = fields.get("page")
+    if page is not None and not re.fullmatch(r"[1-9]\d*", page):
+        raise MalikgError(f"page: a positive number of rows, not {page!r}", file=where)
     return NamedQuery(name=name, text=text, title=fields.get("title", ""), question=fields.get("question", ""),
                       params=tuple(params), example=fields.get("example"),
-                      path=Path(path) if path is not None else None)
+                      path=Path(path) if path is not None else None, page=int(page) if page else None)
 
 
 def list_queries(folder: str | os.PathLike | None = None) -> list[NamedQuery]:
@@ -129,19 +152,103 @@ def get_query(name: str, folder: str | os.PathLike | None = None) -> NamedQuery:
 
 def run_named(store, name: str, params: Mapping[str, str] | None = None, *,
               folder: str | os.PathLike | None = None, allow_remote: bool = False,
-              timeout: float | None = 30.0) -> Result:
-    """Answer the named query ``name`` from ``store`` with ``params`` (text, typed by its header)."""
-    return run_query(store, get_query(name, folder), params, allow_remote=allow_remote, timeout=timeout)
+              timeout: float | None = 30.0, limit: int | None = None, offset: int = 0) -> Result:
+    """Answer the named query ``name`` from ``store`` with ``params`` (text, typed by its header).
+
+    A list answers every row unless ``limit`` is given (see ``run_query``).
+    """
+    return run_query(store, get_query(name, folder), params, allow_remote=allow_remote, timeout=timeout,
+                     limit=limit, offset=offset)
 
 
 def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None, *,
-              allow_remote: bool = False, timeout: float | None = 30.0) -> Result:
-    return run(store, query.text, params, declared=query.declared, allow_remote=allow_remote, timeout=timeout)
+              allow_remote: bool = False, timeout: float | None = 30.0,
+              limit: int | None = None, offset: int = 0) -> Result:
+    """The answer of ``query``; with ``limit``, rows ``offset`` .. ``offset + limit`` of it.
+
+    The page's Result carries ``total``, the number of rows of the whole answer.
+    """
+    if limit is not None and (limit < 0 or offset < 0):
+        raise MalikgError("--limit and --offset take a number of rows, 0 or more")
+    remember_bundled_checks()
+    probe_graphs(store, query)
+    # The library's queries, and any that name the graphs they read, see the default graph
+    # alone: faster on Oxigraph (1.3-2x), and what most servers do. Other ad-hoc queries keep
+    # the union, so that a quick look at the vocabulary needs no GRAPH clause.
+    target = _DefaultGraphOnly(store) if query.graphs or _bundled(query) else store
+    result = run(target, query.text, params, declared=query.declared,
+                 allow_remote=allow_remote, timeout=timeout)
+    total = len(result.rows) if result.form == "SELECT" else None
+    if limit is not None and result.form == "SELECT" and (offset or total > limit):
+        result = page_of(result, offset, limit)
+    result.total = total
+    return result
+
+
+def page_of(result: Result, offset: int, limit: int) -> Result:
+    """Rows ``offset`` .. ``offset + limit`` of a SELECT result, as a Result of their own."""
+    def binding(term) -> dict:
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        found = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            found["datatype"] = term.datatype.value
+        return found
+
+    rows = result.rows[offset:offset + limit]
+    document = {"head": {"vars": result.variables},
+                "results": {"bindings": [{v: binding(t) for v, t in zip(result.variables, row) if t is not None}
+                                         for row in rows]}}
+    return Result("SELECT", result.variables, json.dumps(document, ensure_ascii=False).encode())
+
+
+def _bundled(query: NamedQuery) -> bool:
+    return query.path is not None and query.path.parent.resolve() == resources.queries_dir().resolve()
+
+
+class _DefaultGraphOnly:
+    """A store whose queries see the default graph alone (the named graphs through GRAPH)."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def query(self, sparql, substitutions=None):
+        try:
+            return self._store.query(sparql, substitutions, union=False)
+        except TypeError:  # a store that has no such choice answers as it is configured
+            return self._store.query(sparql, substitutions)
+
+
+def probe_graphs(store, query: NamedQuery) -> None:
+    """On an endpoint, say plainly if the graphs ``query`` reads are not there, naming what to load."""
+    from .store import RemoteStore
+
+    if not isinstance(store, RemoteStore):
+        return  # local stores hold both: the ontology from creation, the summary from every load
+    seen = store.__dict__.setdefault("_graphs_probed", set())
+    for graph in query.graphs:
+        if graph in seen:
+            continue
+        answer = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        if not bool(answer):
+            what = ("the ontology and vocabularies (malikg export --format nq --with-ontology)"
+                    if graph == ONTOLOGY_GRAPH else
+                    "the summary graph (malikg export --format nq --with-ontology --with-summaries)")
+            raise MalikgError(f"{store.query_url} cannot answer {query.name}: it has no named graph <{graph}>; "
+                              f"load {what} into it, keeping its named graphs")
+        seen.add(graph)
 
 
 def check_query(query: NamedQuery, params: Mapping[str, str] | None = None, *,
                 allow_remote: bool = False) -> None:
     """Refuse the query or its parameters as run_query would, before any store is opened."""
+    remember_bundled_checks()
     inspect_query(query.text, allow_remote=allow_remote)
     bind(params or {}, query.declared)
 
@@ -190,3 +297,50 @@ def _read(path: Path) -> NamedQuery:
     except (OSError, UnicodeDecodeError) as error:
         raise MalikgError(f"cannot read: {error}", file=str(path)) from None
     return parse_query(text, name=path.stem, path=path)
+
+
+# ---------------------------------------------------------------------------
+# The bundled queries' read-only check, done ahead of time
+# ---------------------------------------------------------------------------
+
+#: What graph.sparql.analyse says of each bundled query, by the SHA-256 of its text. Their text
+#: is part of the package, so parsing them with rdflib's grammar on every run (1.7 s of a 3.2 s
+#: build) checks the same thing again; tests/test_query_checks.py keeps this file current
+#: (``write_bundled_checks``), and a query whose text is not in it is parsed as any other.
+CHECKS_FILE = Path(__file__).with_name("query_checks.json")
+
+
+def bundled_checks(folder: str | os.PathLike | None = None) -> dict[str, dict]:
+    """The check of every query in ``folder`` (default: the bundled ones), parsed now, by text hash."""
+    checks = {}
+    for query in list_queries(folder):
+        info = dataclasses.asdict(sparql.analyse_text(query.text))
+        info["text"] = None if info["text"] == query.text else info["text"]
+        checks[_digest(query.text)] = info
+    return dict(sorted(checks.items()))
+
+
+def write_bundled_checks() -> Path:
+    """Write CHECKS_FILE from the bundled queries as they are now."""
+    CHECKS_FILE.write_text(json.dumps(bundled_checks(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return CHECKS_FILE
+
+
+@functools.lru_cache(maxsize=1)
+def remember_bundled_checks() -> int:
+    """Hand graph.sparql the checks of CHECKS_FILE for the bundled queries whose text they match."""
+    try:
+        checks = json.loads(CHECKS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    for query in list_queries():
+        info = checks.get(_digest(query.text))
+        if info is not None:
+            fields = {key: tuple(value) if isinstance(value, list) else value for key, value in info.items()}
+            fields["text"] = fields["text"] or query.text
+            sparql.CHECKED[query.text] = sparql.QueryInfo(**fields)
+    return len(checks)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -28,7 +28,25 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Civic space and accountability", ("civic-space-crackdown", "accountability")),
     ("Aggregate figures", ("acled-statistics", "acled-comparison")),
     ("Evidence and certainty", ("search-events", "event-evidence", "uncertain-attributions", "uncertain-dates")),
+    ("Where the sources disagree", ("disagreements",)),
 )
+
+#: Column headers for readers; other variables are spelt out from their camelCase.
+HEADERS = {
+    "killedLow": "killed (low)", "killedBest": "killed (best)", "lowTotal": "low total",
+    "bestTotal": "best total", "highTotal": "high total", "withoutFigure": "reports without a figure",
+    "saysSo": "according to", "withRole": "their role", "withCertainty": "their certainty",
+    "with": "with", "nearOnly": "placed by nearness", "outOf": "out of", "dateText": "as the source dates it",
+    "percentChange": "change (%)", "earlierPeriod": "earlier period", "earlierCount": "earlier count",
+    "periodText": "period, in the source's words", "slug": "id", "actorSlug": "actor id",
+    "communitySlug": "community id", "rel": "relation id", "linkedTo": "accused of links to",
+}
+#: Rows of a list the report shows; the command under it gives the rest.
+REPORT_PAGE = 200
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_MONTH_SPAN = re.compile(r"(\d{4})-(\d{2})-01/\1-\2-(\d{2})\Z")
+_LAST_DAY = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 OTHER_SECTION = "Other questions"
 
 
@@ -66,8 +84,14 @@ def render_report(store, queries: Sequence[NamedQuery] | None = None, *, timeout
             if any(p.required for p in query.params):
                 lines += ["(Not answered here: it needs a parameter.)"]
             else:
-                lines += answer_markdown(run_query(store, query, timeout=timeout))
-            lines += ["", "```", query.example or f"malikg query {query.name}", "```"]
+                result = run_query(store, query, timeout=timeout, limit=REPORT_PAGE if query.page else None)
+                lines += answer_markdown(result)
+                if len(result.rows) < (result.total or 0):
+                    lines += ["", f"The first {len(result.rows):,} rows of {result.total:,}."]
+            # The command that gives this very table; the header's example asks a variant.
+            lines += ["", "```", f"malikg query {query.name}", "```"]
+            if query.example and query.example != f"malikg query {query.name}":
+                lines += ["", "Another way to ask it:", "", "```", query.example, "```"]
     return "\n".join(lines) + "\n"
 
 
@@ -83,11 +107,29 @@ def answer_markdown(result: Result) -> list[str]:
     base = base_iri()
     numeric = [all(term is None or (isinstance(term, ox.Literal) and term.datatype.value in _INTEGERS | _FLOATS)
                    for term in column) for column in zip(*result.rows)]
-    lines = ["| " + " | ".join(_cell(v) for v in result.variables) + " |",
+    lines = ["| " + " | ".join(_cell(header(v)) for v in result.variables) + " |",
              "|" + "|".join("---:" if right else "---" for right in numeric) + "|"]
     for row in result.rows:
-        lines.append("| " + " | ".join(_cell(display(term, base)) for term in row) + " |")
+        lines.append("| " + " | ".join(_cell(_readable(display(term, base))) for term in row) + " |")
     return lines
+
+
+def header(variable: str) -> str:
+    """A column header for readers: ``killedLow`` → "killed (low)", ``dateText`` → "as the source dates it"."""
+    if variable in HEADERS:
+        return HEADERS[variable]
+    return re.sub(r"(?<=[a-z])([A-Z])", lambda m: " " + m.group(1).lower(), variable)
+
+
+def _readable(cell: str) -> str:
+    # A whole calendar month, as the sources give it ("In January"), reads as one.
+    match = _MONTH_SPAN.match(cell)
+    if match:
+        year, month, last = int(match[1]), int(match[2]), int(match[3])
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        if 1 <= month <= 12 and last == (_LAST_DAY[month] if month != 2 else 29 if leap else 28):
+            return f"{_MONTHS[month - 1]} {year}"
+    return cell
 
 
 def _chapters(queries: list[NamedQuery]) -> list[tuple[str, list[NamedQuery]]]:

@@ -116,8 +116,10 @@ class SeedSet:
 # --- reading files ------------------------------------------------------------------------
 
 
-class _SeedLoader(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay text, so 2024-02-30 is reported, not a crash."""
+class _SeedLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML without implicit timestamps: dates stay text, so 2024-02-30 is reported, not a crash.
+
+    On libyaml's parser where PyYAML has it: the pure-Python one took most of reading the seeds."""
 
 
 _SeedLoader.yaml_implicit_resolvers = {

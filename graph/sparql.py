@@ -103,9 +103,20 @@ def inspect_query(text: str, *, allow_remote: bool = False) -> QueryInfo:
     return info
 
 
-@functools.lru_cache(maxsize=256)
+#: What ``analyse`` says of query texts checked ahead of time, by their exact text: the bundled
+#: queries, whose check ships with the package (graph.queries.remember_bundled_checks).
+CHECKED: dict[str, QueryInfo] = {}
+
+
 def analyse(text: str) -> QueryInfo:
     """Parse ``text`` (cached) and describe it, without applying any policy except refusing updates."""
+    known = CHECKED.get(text)
+    return known if known is not None else analyse_text(text)
+
+
+@functools.lru_cache(maxsize=256)
+def analyse_text(text: str) -> QueryInfo:
+    """``analyse`` by parsing, whatever ``CHECKED`` holds."""
     if len(text) > MAX_QUERY_CHARS:
         raise MalikgError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
     expanded = canonical_text(text)
@@ -372,6 +383,7 @@ class Result:
         self.form = form
         self.variables = variables
         self.data = data
+        self.total: int | None = None  # rows of the whole answer, when this is one page of it
 
     @classmethod
     def from_pyoxigraph(cls, form: str, raw) -> Result:

@@ -16,10 +16,12 @@ SECTIONS = {
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
           ?e a mk:Incident ; mk:perpetrator ?a . ?a rdfs:label ?key .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
+    # From the summary graph: a place only said to be near another counts in that one's region.
     "incidents by region": """
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
-          ?e a mk:Incident ; sem:hasPlace ?p .
-          ?p mk:within* ?r . ?r mk:placeType mkv:region ; rdfs:label ?key .
+          ?e a mk:Incident .
+          GRAPH <https://w3id.org/malikg/graph/summary> { ?account mks:account ?e ; mks:region ?r }
+          ?r rdfs:label ?key .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "events by year": """
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {

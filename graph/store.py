@@ -4,7 +4,9 @@ Every backend answers with pyoxigraph's own result objects (QuerySolutions, Quer
 QueryTriples), so the same question serialises to the same bytes whichever store answers it.
 
 Local layout (docs/model.md): instance data in the default graph, ontology and vocabularies in
-the named graph ONTOLOGY_GRAPH, and queries see the union of all graphs.
+the named graph ONTOLOGY_GRAPH, derived summaries in SUMMARY_GRAPH (rebuilt after every load:
+graph/summary.py). Ad-hoc queries see the union of all graphs; named queries read the named
+graphs explicitly and run on the default graph alone (``union=False``), as on a partner's store.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ import pyoxigraph as ox
 from . import formats
 from .errors import MalikgError
 from .files import exchange
-from .namespaces import ONTOLOGY_GRAPH
+from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
 from .resources import ontology_dir
 from .sparql import analyse, prefixes, with_values
 
@@ -38,15 +40,21 @@ Progress = Callable[[int, int], None]
 Term = Union[ox.NamedNode, ox.Literal]
 
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
-# Not loaded into the store: the SHACL shapes are for validation, not for queries.
-_NOT_ONTOLOGY = {"shapes.ttl"}
+_SUMMARY = ox.NamedNode(SUMMARY_GRAPH)
+# Not loaded into the store: the SHACL shapes (shapes.ttl, dcat-shapes.ttl) are for validation,
+# not for queries.
+_SHAPES_SUFFIX = "shapes.ttl"
 
 
 class Store:
     """One interface over every backend. Use as a context manager, or call close()."""
 
-    def query(self, sparql: str, substitutions: Mapping[str | ox.Variable, Term] | None = None):
+    def query(self, sparql: str, substitutions: Mapping[str | ox.Variable, Term] | None = None, *,
+              union: bool = True):
         """Evaluate ``sparql`` with variables bound to ``substitutions``; a pyoxigraph result object.
+
+        ``union``: on a local store, the default graph is the union of all graphs (False: the
+        instance data alone, as on most servers). A remote store's own configuration decides.
 
         malikg's prefixes (``mk:``, ``mkv:``, ``sem:``, ``actor:``, ``event:``, ...) are predeclared.
 
@@ -76,17 +84,19 @@ class Store:
         for n, (source, format, graph) in enumerate(items):
             self.load(source, format, graph=graph, progress=_offset(progress, sum(sizes[:n]), sum(sizes)))
 
-    def dump(self, output: Output, format: ox.RdfFormat | str, *, with_ontology: bool = True) -> None:
+    def dump(self, output: Output, format: ox.RdfFormat | str, *, with_ontology: bool = True,
+             with_summaries: bool = False) -> None:
         """Write the store to ``output`` (a path or a binary file), sorted, so equal graphs give equal bytes.
 
         Triple formats (Turtle, N-Triples, RDF/XML) get the instance data, plus with
         ``with_ontology`` the ontology triples merged in; quad formats (N-Quads, TriG) get the
-        named ontology graph as a graph of its own.
+        named ontology graph as a graph of its own. The derived summary graph is left out
+        unless ``with_summaries``.
         """
         raise NotImplementedError
 
     def triple_count(self) -> int:
-        """How many triples queries see (the union of all graphs, counting a triple once per graph)."""
+        """How many triples the store holds (counting a triple once per graph), the summary graph aside."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -116,20 +126,23 @@ class _LocalStore(Store):
     def _reopen(self) -> ox.Store:
         raise MalikgError("the store is closed")
 
-    def query(self, sparql, substitutions=None):
+    def query(self, sparql, substitutions=None, *, union=True):
         text = with_values(sparql, _by_name(substitutions)) if substitutions else sparql
         try:
-            return self.oxigraph.query(text, use_default_graph_as_union=True, prefixes=prefixes())
+            return self.oxigraph.query(text, use_default_graph_as_union=union, prefixes=prefixes())
         except SyntaxError as error:
             raise MalikgError(f"SPARQL error: {_first_line(error)}") from None
         except (OSError, RuntimeError, ValueError) as error:
             raise MalikgError(f"query failed: {_first_line(error)}") from None
 
     def triple_count(self) -> int:
-        return len(self.oxigraph)
+        from .summary import size
 
-    def dump(self, output, format, *, with_ontology=True):
-        _write_sorted(self.oxigraph, output, _rdf_format(format), with_ontology=with_ontology)
+        return len(self.oxigraph) - size(self.oxigraph)  # the derived summaries are not data
+
+    def dump(self, output, format, *, with_ontology=True, with_summaries=False):
+        _write_sorted(self.oxigraph, output, _rdf_format(format), with_ontology=with_ontology,
+                      with_summaries=with_summaries)
 
     def close(self) -> None:
         self._store = None
@@ -146,6 +159,7 @@ class MemoryStore(_LocalStore):
         with _reader(source, progress) as reader:
             _parse_errors(lambda: self.oxigraph.load(reader, _rdf_format(format), to_graph=_graph(graph)),
                           source)
+        _summarise(self.oxigraph)
 
 
 class DiskStore(_LocalStore):
@@ -202,6 +216,7 @@ class DiskStore(_LocalStore):
             for n, (source, rdf_format, graph) in enumerate(items):
                 with _reader(source, _offset(progress, sum(sizes[:n]), sum(sizes))) as reader:
                     _parse_errors(lambda: _bulk_load(copy, reader, rdf_format, graph), source)
+            _summarise(copy, bulk=True)
             copy.flush()
             copy = None  # closes it: RocksDB releases its files when the handle goes
             self._release()
@@ -284,6 +299,13 @@ def _bulk_load(store: ox.Store, reader, rdf_format: ox.RdfFormat, graph: ox.Name
     store.bulk_load(reader, rdf_format, to_graph=graph)
 
 
+def _summarise(store: ox.Store, *, bulk: bool = False) -> None:
+    # The summary graph follows the data: recomputed inside the same load (graph/summary.py).
+    from .summary import rebuild
+
+    rebuild(store, bulk=bulk)
+
+
 def _open(path: Path) -> ox.Store:
     try:
         return ox.Store(str(path))
@@ -343,6 +365,9 @@ def _alive(pid: int) -> bool:
 # Remote stores
 # ---------------------------------------------------------------------------
 
+_FORM = "application/x-www-form-urlencoded"
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint, spoken to with the SPARQL 1.1 Protocol.
 
@@ -364,14 +389,16 @@ class RemoteStore(Store):
         self.data_url = data_url
         self.timeout = timeout
 
-    def query(self, sparql, substitutions=None):
+    def query(self, sparql, substitutions=None, *, union=True):
         info = analyse(sparql)
         text = with_values(sparql, _by_name(substitutions)) if substitutions else info.text
         # The prefixes local stores predeclare; the query's own declarations come later and win.
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items()) + text
+        # A form-encoded POST, the SPARQL 1.1 Protocol's most widely served binding: Virtuoso 7
+        # never answers a POST of application/sparql-query (the connection just stays open).
+        form = urllib.parse.urlencode({"query": text}).encode()
         if info.form in ("SELECT", "ASK"):
-            body = self._post(self.query_url, text.encode(), "application/sparql-query",
-                              accept="application/sparql-results+json")
+            body = self._post(self.query_url, form, _FORM, accept="application/sparql-results+json")
             # pyoxigraph parses results lazily: read them through once here, so a wrong answer
             # is this one error, not a traceback wherever the rows are read. The error is raised
             # after the except clause so it carries no frame holding the result object, which
@@ -387,8 +414,7 @@ class RemoteStore(Store):
                 failure = f"{self.query_url}: unreadable SPARQL results: {_first_line(error)}"
             parsed = None
             raise MalikgError(failure)
-        body = self._post(self.query_url, text.encode(), "application/sparql-query",
-                          accept="application/n-triples")
+        body = self._post(self.query_url, form, _FORM, accept="application/n-triples")
         # pyoxigraph has no public constructor for QueryTriples; a scratch store makes one.
         scratch = ox.Store()
         _parse_errors(lambda: scratch.load(body, ox.RdfFormat.N_TRIPLES), self.query_url)
@@ -396,7 +422,14 @@ class RemoteStore(Store):
 
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(next(iter(result))[0].value)
+        total = int(next(iter(result))[0].value)
+        # A union-default-graph server counts the summary graph too; it records its own size.
+        size = self.query(f"SELECT ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> "
+                          f"<https://w3id.org/malikg/summary#triples> ?n }} }}")
+        derived = [int(row[0].value) for row in size]
+        unioned = derived and bool(self.query(f"ASK {{ <{SUMMARY_GRAPH}> "
+                                               f"<https://w3id.org/malikg/summary#triples> ?n }}"))
+        return total - (derived[0] if unioned else 0)
 
     def load(self, source, format, *, graph=None, progress=None):
         rdf_format = _rdf_format(format)
@@ -433,7 +466,7 @@ class RemoteStore(Store):
         update = "INSERT DATA {\n" + "\n".join(parts) + "\n}"
         self._post(self.update_url, update.encode(), "application/sparql-update")
 
-    def dump(self, output, format, *, with_ontology=True):
+    def dump(self, output, format, *, with_ontology=True, with_summaries=False):
         # Fetch into a scratch store and write it as a local store would: same bytes as local.
         scratch = ox.Store()
         named = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -442,7 +475,8 @@ class RemoteStore(Store):
         default = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
                              "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
         scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in default)
-        _write_sorted(scratch, output, _rdf_format(format), with_ontology=with_ontology)
+        _write_sorted(scratch, output, _rdf_format(format), with_ontology=with_ontology,
+                      with_summaries=with_summaries)
 
     def _post(self, url: str, data, content_type: str, *, accept: str | None = None,
               length: int | None = None) -> bytes:
@@ -537,6 +571,7 @@ def _create(path: Path, initial: bytes, lock: int) -> DiskStore:
         store = _open(staging)
         if initial:
             _bulk_load(store, initial, ox.RdfFormat.N_QUADS, None)
+            _summarise(store, bulk=True)
         store.flush()
         store = None
         gc.collect()
@@ -573,7 +608,7 @@ def ontology_quads(folder: str | os.PathLike | None = None) -> bytes:
     folder = Path(folder) if folder is not None else ontology_dir()
     quads: list[ox.Quad] = []
     for path in sorted(folder.glob("*.ttl")):
-        if path.name in _NOT_ONTOLOGY:
+        if path.name.endswith(_SHAPES_SUFFIX):
             continue
         parsed = _parse_errors(lambda: list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)), path)
         quads.extend(ox.Quad(q.subject, q.predicate, q.object, _ONTOLOGY) for q in parsed)
@@ -671,7 +706,8 @@ def _reader(source: Source, progress: Progress | None) -> _ProgressReader:
         raise MalikgError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, with_ontology: bool) -> None:
+def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, with_ontology: bool,
+                  with_summaries: bool = False) -> None:
     # Sorted N-Triples lines, one graph at a time: a content-determined order, so a memory, disk
     # or remote store holding the same graph writes the same bytes (their native orders differ).
     # Every step streams through temporary files and sort(1), an external merge sort, so memory
@@ -680,7 +716,8 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
     with tempfile.TemporaryDirectory(prefix="malikg-dump-") as scratch:
         scratch = Path(scratch)
         if rdf_format.supports_datasets:
-            graphs = [default] + (sorted(store.named_graphs(), key=str) if with_ontology else [])
+            named = sorted((g for g in store.named_graphs() if g != _SUMMARY), key=str) if with_ontology else []
+            graphs = [default] + named + ([_SUMMARY] if with_summaries and _SUMMARY in set(store.named_graphs()) else [])
             parts = []
             for n, graph in enumerate(graphs):
                 raw = scratch / f"graph-{n}.nt"
@@ -688,12 +725,15 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
                 parts.append((graph, _sort_file(raw, scratch / f"graph-{n}.sorted.nt", unique=False)))
         else:
             raw = scratch / "graph.nt"
-            if with_ontology:
-                union = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            if with_ontology or with_summaries:
+                graphs = ([f"GRAPH <{g.value}> {{ ?s ?p ?o }}" for g in store.named_graphs() if g != _SUMMARY]
+                          if with_ontology else []) + ([f"GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }}"] if with_summaries else [])
+                union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } "
+                                    + "".join(f"UNION {{ {g} }} " for g in graphs) + "}")
                 union.serialize(str(raw), ox.RdfFormat.N_TRIPLES)
             else:
                 store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=default)
-            parts = [(default, _sort_file(raw, scratch / "graph.sorted.nt", unique=with_ontology))]
+            parts = [(default, _sort_file(raw, scratch / "graph.sorted.nt", unique=with_ontology or with_summaries))]
 
         if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             with _binary_output(output) as stream:

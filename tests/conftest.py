@@ -44,11 +44,11 @@ def serve_store():
         pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
     started: list[subprocess.Popen] = []
 
-    def start(location: Path) -> str:
+    def start(location: Path, union: bool = True) -> str:
         port = free_port()
         process = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"],
+            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+            + (["--union-default-graph"] if union else []),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started.append(process)
         url = f"http://127.0.0.1:{port}"

@@ -207,6 +207,113 @@ def test_description_says_what_the_data_are(exports, built):
     assert description.value(period, DCAT.endDate).toPython() == max(ends)
 
 
+# ---------------------------------------------------------------------------
+# The DCAT description a data catalogue harvests
+# ---------------------------------------------------------------------------
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+MEDIA = "https://www.iana.org/assignments/media-types/"
+
+
+def dcat_check(graph: Graph) -> tuple[bool, str]:
+    """pySHACL's verdict on ``graph`` (a description with the data it describes) against
+    ontology/dcat-shapes.ttl, and its report text."""
+    import pyshacl
+
+    shapes = Graph().parse(ontology_dir() / "dcat-shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    return conforms, text
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nq", "jsonld"])
+def test_description_passes_the_dcat_shape_check(fmt, exports):
+    default, _ = parse(exports[fmt, False], fmt)
+    conforms, report = dcat_check(default)
+    assert conforms, report
+
+
+def test_description_is_one_dataset_with_its_distribution_and_agents(exports):
+    default, _ = parse(exports["nq", False], "nq")
+    _, description = split_description(default)
+    dataset = dataset_iri(BASE)
+    (distribution,) = description.objects(dataset, DCAT.distribution)
+    assert description.value(distribution, DCAT.mediaType) == URIRef(MEDIA + "application/n-quads")
+    assert description.value(distribution, DCTERMS["format"]) == URIRef("http://www.w3.org/ns/formats/N-Quads")
+    assert description.value(distribution, DCAT.downloadURL) == description.value(dataset, VOID.dataDump) \
+        == URIRef(BASE + "dataset.nq")
+    (creator,) = description.objects(dataset, DCTERMS.creator)
+    assert isinstance(creator, URIRef)
+    assert description.value(dataset, DCTERMS.publisher) == creator
+    assert str(description.value(creator, URIRef(FOAF + "name"))) == "malikg contributors"
+    contact = description.value(dataset, DCAT.contactPoint)
+    assert (contact, RDF.type, URIRef(VCARD + "Organization")) in description
+    spatial = description.value(dataset, DCTERMS.spatial)
+    assert str(description.value(spatial, RDFS.label)) == "Mali"
+    assert description.value(spatial, RDFS.seeAlso) == URIRef(BASE + "place/mali")
+    assert description.value(dataset, VOID.sparqlEndpoint) is None  # nothing said it will be served
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert str(description.value(contact, URIRef(VCARD + "hasURL"))) == urls["Homepage"]
+    assert str(description.value(dataset, DCAT.landingPage)) == urls["Homepage"]
+
+
+def test_the_shapes_refuse_what_the_old_description_said(exports):
+    """A creator as a plain literal, a second triple count and a distribution without an
+    access URL are each a violation: the check can fail."""
+    default, _ = parse(exports["turtle", False], "turtle")
+    dataset = dataset_iri(BASE)
+    for change, message in (
+            (lambda g: g.add((dataset, DCTERMS.creator, Literal("malikg contributors"))), "creator"),
+            (lambda g: g.add((dataset, VOID.triples, Literal(1))), "triple count"),
+            (lambda g: g.remove((None, DCAT.accessURL, None)), "access URL")):
+        graph = Graph()
+        for triple in default:
+            graph.add(triple)
+        change(graph)
+        conforms, report = dcat_check(graph)
+        assert not conforms and message in report, message
+
+
+def test_load_then_export_gives_one_description(exports, tmp_path, built):
+    """A store loaded from an export holds that export's description; exporting it again
+    writes one description with one triple count, the data's."""
+    store = tmp_path / "store"
+    runner = CliRunner()
+    done = runner.invoke(cli.main, ["load", str(exports["nq", False]), "--no-seed", "--store", str(store)])
+    assert done.exit_code == 0, done.output
+    again = tmp_path / "again.nt"
+    done = runner.invoke(cli.main, ["export", "--store", str(store), "-o", str(again)])
+    assert done.exit_code == 0, done.output
+    graph = Graph().parse(again, format="nt")
+    data, description = split_description(graph)
+    assert [o.toPython() for o in graph.objects(dataset_iri(BASE), VOID.triples)] == [len(built)]
+    assert isomorphic(data, built)
+    assert dcat_check(graph)[0]
+
+
+def test_download_url_and_endpoint_are_stated(tmp_path):
+    path = tmp_path / "mali.ttl"
+    done = CliRunner().invoke(cli.main, ["export", "-o", str(path), "--download-url", "https://example.org/mali.ttl",
+                                         "--sparql-endpoint", "https://example.org/sparql"])
+    assert done.exit_code == 0, done.output
+    graph = Graph().parse(path, format="turtle")
+    dataset = dataset_iri(BASE)
+    assert graph.value(dataset, VOID.dataDump) == URIRef("https://example.org/mali.ttl")
+    assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef("https://example.org/sparql")
+    service = graph.value(graph.value(dataset, DCAT.distribution), DCAT.accessService)
+    assert graph.value(service, DCAT.endpointURL) == URIRef("https://example.org/sparql")
+    assert dcat_check(graph)[0]
+
+
+def test_a_bad_download_url_is_one_line(tmp_path):
+    path = tmp_path / "mali.ttl"
+    done = CliRunner().invoke(cli.main, ["export", "-o", str(path), "--download-url", "mali file.ttl"])
+    assert done.exit_code != 0
+    assert "--download-url" in done.output and "Traceback" not in done.output
+    assert not path.exists()
+
+
 def test_ontology_files_carry_version_iri_and_info():
     for name in ("ontology.ttl", "vocabulary.ttl", "shapes.ttl"):
         graph = Graph().parse(ontology_dir() / name, format="turtle")

@@ -105,7 +105,13 @@ def test_people_killed_by_actor(store):
     assert (rows["wagner"]["killedBest"], rows["wagner"]["children"]) == (7 + 3 + 1 + 2, 1)
     assert (rows["dozo"]["killedBest"], rows["dozo"]["children"]) == (13, 2)
     assert (rows["isgs"]["killedLow"], rows["isgs"]["children"]) == (7, 0)
-    assert list(rows) == ["malian-armed-forces", "jnim", "dozo", "wagner", "isgs"]
+    assert list(rows) == ["malian-armed-forces", "jnim", "dozo", "wagner", "isgs", ""]
+    # The last row counts each death once: Wagner's 13 (Attara, Barikoro, Dounkala, Ndorgolle)
+    # were all perpetrated with the Malian armed forces, whose 65 already hold them.
+    total = rows[""]
+    assert total["actor"] == "all actors (each death once)"
+    assert total["killedBest"] == 65 + 55 + 13 + 13 + 7 - 13 == 140
+    assert total["events"] == 9 + 8 + 1 + 4 + 1 - 4  # Wagner's 4 incidents were all the army's too
     # Only stated attributions: the Ouro Fero deaths (implied) and ISGS (alleged) drop out.
     stated = {row["slug"]: row for row in ask(store, "people-killed-by-actor", stated_only="true")}
     assert "isgs" not in stated
@@ -266,9 +272,18 @@ def test_actor_timeline(store):
 
 def test_region_timeline(store):
     rows = ask(store, "region-timeline")
-    assert column(rows, "place") == ["Boura", "Kalala", "Dakka Sebbe", "Konokassi", "Konokassi cemetery", "N’Dola",
+    # The villages around Kalala are only "surrounding Kalala": they count in Kalala's region.
+    assert column(rows, "place") == ["Villages surrounding Kalala (near Kalala)", "Boura", "Kalala", "Dakka Sebbe", "Konokassi", "Konokassi cemetery", "N’Dola",
                                      "Barikoro", "N’Dola", "Ala", "Dounkala", "Ndorgolle"]
     assert column(ask(store, "region-timeline", region="kidal"), "event") == ["2024-08-25-tinzaouaten"]
+    # The 25 bodies were found "about four kilometers from Ouro Fero": in Nara, near it.
+    assert column(ask(store, "region-timeline", region="nara"), "place", "event") == [
+        ("Ouro Fero", "2024-01-26-ouro-fero-arrests"),
+        ("About four kilometers from Ouro Fero (near Ouro Fero)", "2024-01-26-ouro-fero-bodies")]
+    # Co-perpetrators stand beside the perpetrator: Wagner at Barikoro, the soldier at Dakka Sebbe.
+    by_event = {row["event"]: row["perpetrator"] for row in rows}
+    assert by_event["2024-05-03-barikoro"] == "Malian armed forces; Wagner Group (co-perpetrator)"
+    assert by_event["2024-01-25-dakka-sebbe"] == "Wagner Group; Malian armed forces (co-perpetrator)"
 
 
 def test_incidents_in_date_range(store):
@@ -285,8 +300,14 @@ def test_incidents_in_date_range(store):
 
 def test_events_per_region(store):
     rows = ask(store, "events-per-region")
-    assert column(rows, "region", "events", "incidents") == [
-        ("Bandiagara", 12, 9), ("Segou", 11, 11), ("Mopti", 5, 4), ("Kidal", 1, 1), ("Nara", 1, 1), ("Timbuktu", 1, 1)]
+    # Segou and Nara each gain an incident placed only near a village of theirs (the villages
+    # surrounding Kalala; the bodies found four kilometres from Ouro Fero); the last row holds
+    # the events no place puts in a region (national measures, Bamako's own events...).
+    assert column(rows, "region", "events", "incidents", "nearOnly") == [
+        ("Bandiagara", 12, 9, 0), ("Segou", 12, 12, 1), ("Mopti", 5, 4, 0), ("Nara", 2, 2, 1),
+        ("Kidal", 1, 1, 0), ("Timbuktu", 1, 1, 0), ("(no region given)", 22, 6, 0)]
+    events = {row["event"] for row in ask(store, "search-events", words="")}
+    assert sum(row["events"] for row in rows) == len(events)
 
 
 def test_uncertain_dates(store):
@@ -458,3 +479,77 @@ def test_unknown_query_and_undeclared_parameter_are_clear_errors(store):
         run_named(store, "drone-strike")
     with pytest.raises(MalikgError, match="parameter 'actor' is not declared"):
         run_named(store, "drone-strikes", {"actor": "jnim"})
+
+
+# ---------------------------------------------------------------------------
+# Several documents about the same incidents (tests/two_sources.py)
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_sources():
+    import rdflib
+
+    from two_sources import turtle
+    with open_store(seed_graph=rdflib.Graph().parse(data=turtle(), format="turtle")) as store:
+        yield store
+
+
+def test_each_incident_counts_once_with_the_most_conservative_figure(two_sources):
+    # Ogota + Ouembe: A says 28 + 4 = 32, B's joint total "at least 30" covers both: 30, from B.
+    # Tegourou: A says 2, B 5: 2, from A. JNIM: 30 + 2 in 2 incidents, not 69 in 5 accounts.
+    rows = ask(two_sources, "people-killed-by-actor")
+    assert column(rows, "slug", "events", "killedBest") == [("jnim", 2, 32), ("", 2, 32)]
+    # Each document's own account, whatever the other says.
+    assert column(ask(two_sources, "people-killed-by-actor", source="doc-a"), "slug", "events", "killedBest",
+                  "children") == [("jnim", 3, 34, 3), ("", 3, 34, 3)]
+    assert column(ask(two_sources, "people-killed-by-actor", source="doc-b"), "slug", "events", "killedBest") == [
+        ("jnim", 2, 35), ("", 2, 35)]
+    # B calls JNIM's part "alleged": with stated attributions only, the joint total drops out.
+    assert column(ask(two_sources, "people-killed-by-actor", stated_only="true"), "slug", "killedBest") == [
+        ("jnim", 2), ("", 2)]
+
+
+def test_disagreements_list_each_documents_figure_words_and_document(two_sources):
+    rows = ask(two_sources, "disagreements")
+    said = {(r["group"], r["aspect"], r["document"]): (r["says"], r["words"]) for r in rows}
+    assert said[("a-ogota", "killed", "doc-a")][0] == "32"
+    assert said[("a-ogota", "killed", "doc-b")] == ("at least 30", "JNIM attacks on Ogota and Ouembe: 30 killed")
+    assert said[("a-ogota", "date", "doc-b")][0] == "2024-01-28"
+    assert said[("a-ogota", "perpetrator", "doc-b")][0] == "JNIM, alleged"
+    assert said[("a-ogota", "motive", "doc-b")] == ("retaliation", "in retaliation")
+    assert said[("a-ogota", "motive", "doc-a")] == ("no motive stated", None)
+    assert said[("a-tegourou", "killed", "doc-b")][0] == "5"
+    # Both tell Tegourou on the same date by the same stated perpetrator: no such rows.
+    assert {aspect for group, aspect, _ in said if group == "a-tegourou"} == {"killed"}
+    assert len(rows) == len(said)
+
+
+def test_no_disagreements_in_one_document(store):
+    assert ask(store, "disagreements") == []
+
+
+def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
+    result = malikg("query", "actor-timeline", "--limit", "3", "--offset", "2")
+    lines = result.output.splitlines()
+    full = [row["event"] for row in ask(open_store(), "actor-timeline")]
+    assert lines[-1] == f"rows 3-5 of {len(full)}; --offset 5 for the next (--limit 0: every row)"
+    assert [line.split()[-1] for line in lines[2:-1]] == full[2:5]
+    # Machine formats keep the note off standard output.
+    csv_out = CliRunner().invoke(cli.main, ["query", "actor-timeline", "--limit", "2", "--format", "csv"])
+    assert len(csv_out.stdout.splitlines()) == 3 and "rows 1-2 of" in csv_out.stderr
+    # Aggregates answer in full whatever --limit would say, since they have no page.
+    assert len(malikg("query", "people-killed-by-actor").output.splitlines()) == 2 + 6
+
+
+def test_report_reads_as_prose_for_people(tmp_path):
+    result = build(tmp_path / "out")
+    report = (result.out_dir / "report.md").read_text(encoding="utf-8")
+    assert "| actor | events | killed (low) | killed (best) | children | id |" in report
+    assert "killedLow" not in report and "saysSo" not in report
+    assert "| January 2024 | Kalala | Dozo |" in report and "2024-01-01/2024-01-31" not in report
+    assert "| (no region given) | 22 | 6 |" in report
+    # Under each table, the command that gives that very table; variants are named as such.
+    section = report.split('<a id="q-drone-strikes"></a>')[1].split("<a id=")[0]
+    assert "```\nmalikg query drone-strikes\n```" in section
+    assert "Another way to ask it:\n\n```\nmalikg query drone-strikes -p since=2024-02-17\n```" in section
+    assert '<a id="q-disagreements"></a>' in report
