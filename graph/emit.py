@@ -204,6 +204,9 @@ class SeedEmitter:
             return self.seeds.sources[named], quote
         found = [s for s in self.seeds.sources.values() if s.count(quote)]
         if not found:
+            near = next((s for s in self.seeds.sources.values() if s.lookalike(quote)), None)
+            if near is not None:
+                raise record.error("quote " + near.not_found(quote), field_name)
             raise record.error("quote not found verbatim in any document ("
                                + ", ".join(self.seeds.sources) + f"): {quote!r}", field_name)
         if len(found) > 1:
@@ -252,7 +255,7 @@ class SeedEmitter:
         if value is None:
             return None
         if value not in document.text:
-            raise record.error(f"not found verbatim in {document.file}: {value!r}", key)
+            raise record.error(document.not_found(value), key)
         return literal(value)
 
     def attributed(self, subject: str, document: Source) -> None:

@@ -28,6 +28,11 @@ RECORD_FILE_RULE = ("a record file's name must start with " + ", ".join(RECORD_K
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CONTEXT_CHARS = 32
+#: Characters a coder types for the typographic ones a published text uses (one for one, so
+#: offsets stay aligned): straight for curly apostrophes and quotation marks, hyphen for dashes,
+#: space for no-break space.
+_LOOKALIKES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+                             "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00a0": " "})
 
 
 @dataclass
@@ -79,13 +84,30 @@ class Source:
             return 0
         return 1 if self.text.find(quote, first + 1) < 0 else 2
 
+    def lookalike(self, quote: str) -> str | None:
+        """What differs where the text has ``quote`` with other apostrophes, quotation marks,
+        dashes or spaces (``the text has '’' (U+2019) where the quote has "'"``), else None."""
+        start = self.text.translate(_LOOKALIKES).find(quote.translate(_LOOKALIKES))
+        if start < 0:
+            return None
+        found = self.text[start:start + len(quote)]
+        differences = sorted({(q, t) for q, t in zip(quote, found) if q != t})
+        return "; ".join(f"the text has {t!r} (U+{ord(t):04X}) where the quote has {q!r}"
+                         for q, t in differences) + f": {found!r}"
+
+    def not_found(self, quote: str) -> str:
+        """``not found verbatim in FILE: 'quote'``, with what differs where the text has a lookalike."""
+        message = f"not found verbatim in {self.file}: {quote!r}"
+        differs = self.lookalike(quote)
+        return f"{message}; {differs}" if differs else message
+
     def locate(self, quote: str, record: Record, field_name: str) -> tuple[int, int]:
         """Code-point offsets (start, end exclusive) of ``quote``, which must occur exactly once."""
         if not isinstance(quote, str) or not quote.strip():
             raise record.error("evidence must be a non-empty quote from the source", field_name)
         start = self.text.find(quote)
         if start < 0:
-            raise record.error(f"quote not found verbatim in {self.file}: {quote!r}", field_name)
+            raise record.error("quote " + self.not_found(quote), field_name)
         if self.text.find(quote, start + 1) >= 0:
             raise record.error(f"quote occurs more than once in {self.file}; quote more of the "
                                f"sentence so it is unique: {quote!r}", field_name)

@@ -392,6 +392,9 @@ def _summarise(store: ox.Store, emit) -> None:
         emit(f"{node} {A} {K.IncidentGroup} .")
         emit(f"{node} {K.canonical} <{canonical}> .")
         docs = sorted({document(e) for e in accounts})
+        # How many incidents the group stands for: as many as the document that tells it most
+        # finely (a joint account covering Ogota and Ouémbé does not make them one attack).
+        span = max(sum(1 for e in accounts if document(e) == d) for d in docs)
         if len(accounts) > 1:  # one account of one document unless said (most groups)
             emit(f"{node} {K.accounts} {_int(len(accounts))} .")
             emit(f"{node} {K.documents} {_int(len(docs))} .")
@@ -448,7 +451,7 @@ def _summarise(store: ox.Store, emit) -> None:
         group_targets = {c for e in accounts for c in targets.get(e, ()) if c in communities}
         for pair in ((a, c) for a in group_perpetrators for c in group_targets):
             row = by_community.setdefault(pair, [0, None, None])
-            row[0] += 1
+            row[0] += span
             row[1] = _min(row[1], first)
             row[2] = _max(row[2], last)
         for r in sorted(regions):
@@ -466,8 +469,8 @@ def _summarise(store: ox.Store, emit) -> None:
 
         for key in sorted(regions) or [""]:
             row = by_region.setdefault(key, [0, 0, None, None, 0])
-            row[0] += 1
-            row[1] += is_incident
+            row[0] += span
+            row[1] += span if is_incident else 0
             row[2] = _min(row[2], first)
             row[3] = _max(row[3], last)
             row[4] += bool(regions) and near_only
@@ -507,7 +510,7 @@ def _summarise(store: ox.Store, emit) -> None:
             if not doc:
                 continue
             actors = perpetrators.get(e, {})
-            stated = {a for a, (_, c) in actors.items() if c == {_STATED}}
+            stated = {a for a, (_, c) in actors.items() if _STATED in c}
             for harm_type, figure in own[e].items():
                 if harm_type not in covered_types(e):
                     _credit(totals, doc, sorted(actors), stated, harm_type, figure, sorted(sides.get(e, ())))
@@ -543,11 +546,11 @@ def _summarise(store: ox.Store, emit) -> None:
                 emit(f"{total} {K.counted} {_bool(False)} .")
             if not counted:
                 continue
-            stated_all = {a for a, (_, c) in group_perpetrators.items() if c == {_STATED}}
+            stated_all = {a for a, (_, c) in group_perpetrators.items() if _STATED in c}
             group_figure = _Figure(low, best, high, chosen.children, high is not None, any(
                 f.counted for f in per_doc.values()))
             _credit(totals, ALL_SOURCES, sorted(group_perpetrators), stated_all, harm_type, group_figure,
-                    sorted(group_sides))
+                    sorted(group_sides), events=span)
 
     # --- Rollups -------------------------------------------------------------------------------
     for (source, view, actor, harm_type), row in sorted(totals.items()):
@@ -686,11 +689,12 @@ def _slug_text(text: str) -> str:
 
 
 def _credit(totals: dict, source: str, actors: Iterable[str], stated: set[str], harm_type: str,
-            figure: _Figure, sides: Iterable[str] = ()) -> None:
-    """Add one group's figure to each actor's totals and, once, to the all-actors total.
+            figure: _Figure, sides: Iterable[str] = (), events: int = 1) -> None:
+    """Add one group's figure to each actor's totals and, once, to the all-actors total; the
+    group counts as ``events`` incidents.
 
     Views: ``caused`` credits the perpetrators and co-perpetrators the source names; ``stated``
-    those whose part it states without a hedge; ``took-part`` every actor on a side of the
+    those whose part at least one document states without a hedge; ``took-part`` every actor on a side of the
     event (a battle's deaths fall on both sides, and the source rarely says who killed whom).
     """
     actors = list(actors)
@@ -700,7 +704,7 @@ def _credit(totals: dict, source: str, actors: Iterable[str], stated: set[str], 
     for view, credited in variants:
         for actor in credited + ([""] if credited else []):
             row = totals.setdefault((source, view, actor, harm_type), [0, 0, 0, 0, True, 0, 0])
-            row[0] += 1
+            row[0] += events
             row[1] += figure.low or 0
             row[2] += figure.best or 0
             row[3] += figure.high or 0

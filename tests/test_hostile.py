@@ -645,3 +645,20 @@ def test_escape_sequences_in_labels_are_not_printed_raw():
     assert result.exit_code == 0, result.output
     assert not any(ord(c) < 0x20 and c not in "\n" or 0x7F <= ord(c) < 0xA0 for c in result.stdout)
     assert "␛]0;owned␇␛[2Jlabel" in result.stdout
+
+
+def test_a_straight_apostrophe_where_the_text_has_a_curly_one_says_what_differs(tmp_path):
+    from graph.resources import seeds_dir
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), seeds)
+    events = seeds / "sources" / "hrw-wr2025-mali" / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    quote = "which has carried out attacks against the ISGS in Mali’s northeast"
+    assert quote in text
+    events.write_text(text.replace(quote, quote.replace("’", "'"), 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(seeds)])
+    assert result.exit_code != 0
+    line = result.stderr.splitlines()[0]
+    assert "'msa-d-attacks-on-isgs'" in line and "not found verbatim" in line
+    assert "the text has '’' (U+2019) where the quote has \"'\"" in line
