@@ -4,13 +4,32 @@ Each command is a short function whose docstring is its ``--help``. Logic lives 
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
-from graph import __version__
+from graph import __version__, formats
 from graph.errors import MalikgError
+
+
+class _Registry(click.Choice):
+    """The choices of a library registry (``module:NAME``), read when first needed so that the
+    command starts without importing every module whose list it offers."""
+
+    def __init__(self, where: str):
+        self._where = where
+        super().__init__(())
+
+    @property
+    def choices(self):
+        module, name = self._where.split(":")
+        return tuple(getattr(importlib.import_module(module), name))
+
+    @choices.setter
+    def choices(self, value):
+        pass
 
 
 class _Group(click.Group):
@@ -99,6 +118,25 @@ def load_target_options(command):
     return command
 
 
+def network_filters(command):
+    """--actor, --since, --until, --region, --relation: which part of the actor network to take."""
+    for option in reversed((
+        click.option("--actor", metavar="ACTOR", help="Only this actor and the actors tied to it."),
+        click.option("--since", metavar="DATE",
+                     help="Only ties that last until DATE (YYYY-MM-DD) or later; undated ties stay."),
+        click.option("--until", metavar="DATE",
+                     help="Only ties that began by DATE (YYYY-MM-DD); undated ties stay."),
+        click.option("--region", metavar="REGION",
+                     help="Only incidents in this region (a place id or name such as mopti), and the "
+                          "actors involved."),
+        click.option("--relation", type=_Registry("graph.analysis.vocabulary:RELATION_FILTERS"),
+                     default="all", show_default=True,
+                     help="Which ties: alliance (positive), hostility (negative), retaliation, or all."),
+    )):
+        command = option(command)
+    return command
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="malikg")
 def main():
@@ -147,7 +185,8 @@ def build(out_dir, seeds_folders, update_url, graph_store_url, store_dir, endpoi
     from graph.build import DOCUMENT_KINDS
     from graph.build import build as run_build
 
-    result = run_build(out_dir, list(seeds_folders) or None)
+    result = run_build(out_dir, list(seeds_folders) or None, store_dir=store_dir, endpoint=endpoint,
+                       update_url=update_url, data_url=graph_store_url)
     click.echo(f"built {result.triples} triples in {result.seconds:.2f} s "
                f"(SHACL-valid, every fact quoted)")
     for name, n in result.counts.items():
@@ -158,13 +197,8 @@ def build(out_dir, seeds_folders, update_url, graph_store_url, store_dir, endpoi
         click.echo(f"  {document:<{width}}" + "".join(f" {counts[name]:>10}" for name in DOCUMENT_KINDS))
     for path in result.files:
         click.echo(f"wrote {path}")
-    if store_dir is not None or endpoint:
-        from graph.store import open_store
-
-        with open_store(store_dir, endpoint, create=True, seed=False,
-                        update_url=update_url, data_url=graph_store_url) as store:
-            store.load(Path(out_dir) / "graph.ttl", "ttl")
-        click.echo(f"loaded into {store_dir or endpoint}")
+    if result.loaded_into:
+        click.echo(f"loaded into {result.loaded_into}")
 
 
 @main.command()
@@ -235,7 +269,7 @@ def queries():
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter; repeat for more.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+@click.option("--format", "fmt", type=_Registry("graph.sparql:FORMATS"), default="table",
               show_default=True, help="csv, tsv and json are the SPARQL 1.1 results formats.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               callback=_query_file, help="Run the SPARQL query in this .rq file instead of a named one.")
@@ -279,12 +313,8 @@ def query(name, params, fmt, file, sparql, allow_remote, timeout, limit, offset,
     if sys.stdout.isatty():  # a label's escape sequence must not reach the terminal raw
         from graph.table import visible
 
-        text = output.decode("utf-8") if isinstance(output, bytes) else output
-        output = visible(text, keep="\n\r\t")
-    if isinstance(output, bytes):
-        click.echo(output, nl=not output.endswith(b"\n"))
-    else:
-        click.echo(output, nl=not output.endswith("\n"))
+        output = visible(output.decode("utf-8"), keep="\n\r\t").encode("utf-8")
+    click.echo(output, nl=not output.endswith(b"\n"))
     shown = len(result.rows)
     if result.form == "SELECT" and (shown < (result.total or 0) or offset):
         # Beside a table on standard output; on standard error for the machine formats.
@@ -352,15 +382,10 @@ def alliances(fmt, store_dir, endpoint):
 
 
 @main.command("export-network")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf"]), required=True)
+@click.option("--format", "fmt", type=_Registry("graph.analysis.gephi:EXPORT_FORMATS"), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
-@click.option("--actor", metavar="ACTOR", help="Only this actor and its neighbours.")
-@click.option("--since", metavar="DATE", help="Only ties overlapping this date or later (undated ties stay).")
-@click.option("--until", metavar="DATE", help="Only ties overlapping this date or earlier (undated ties stay).")
-@click.option("--region", metavar="PLACE", help="Only incidents within this place, and the actors involved.")
-@click.option("--relation", type=click.Choice(["all", "alliance", "hostility", "retaliation"]), default="all",
-              show_default=True, help="alliance: positive ties; hostility: negative ties.")
+@network_filters
 @store_options
 def export_network(fmt, output, actor, since, until, region, relation, store_dir, endpoint):
     """Write the signed actor network for Gephi: GraphML, or GEXF with dates as time spells.
@@ -390,13 +415,8 @@ def export_network(fmt, output, actor, since, until, region, relation, store_dir
 @main.command()
 @click.option("-o", "--output", default="actors.html", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The page to write.")
-@click.option("--actor", metavar="ACTOR", help="Only this actor and the actors tied to it.")
-@click.option("--since", metavar="DATE", help="Only ties that last until DATE (YYYY-MM-DD) or later; undated ties stay.")
-@click.option("--until", metavar="DATE", help="Only ties that began by DATE (YYYY-MM-DD); undated ties stay.")
-@click.option("--region", metavar="REGION", help="Only incidents in this region (a place id or name such as mopti).")
-@click.option("--relation", type=click.Choice(["alliance", "hostility", "retaliation", "all"]),
-              default="all", show_default=True, help="Which ties to show.")
-@click.option("--size-by", type=click.Choice(["incidents", "victims"]), default="incidents",
+@network_filters
+@click.option("--size-by", type=_Registry("graph.html:SIZE_BY"), default="incidents",
               show_default=True, help="What a node's size shows.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser afterwards.")
 @store_options
@@ -462,8 +482,9 @@ def timeline(output, store_dir, endpoint):
 # ---------------------------------------------------------------------------
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nq", "trig", "jsonld", "xml", "acled-csv"]),
-              help="Default: from the file's extension (.ttl .nt .nq .trig .jsonld .rdf), else turtle.")
+@click.option("--format", "fmt", type=_Registry("graph.export:FORMATS"),
+              help="Default: from the file's extension ("
+                   + " ".join(f.suffixes[0] for f in formats.RDF_FORMATS) + "), else turtle.")
 @click.option("--with-ontology", is_flag=True,
               help="Include the ontology and vocabularies (a named graph in nq and trig).")
 @click.option("--with-summaries", is_flag=True,
@@ -626,23 +647,15 @@ def load(files, no_seed, seeds_folders, replace, update_url, graph_store_url, st
       malikg load events.nt --endpoint http://localhost:7878/query \\
           --graph-store-url http://localhost:7878/store
     """
-    from graph.ingest import ingest
-    from graph.store import open_store
+    from graph.loading import load_into
 
-    if store_dir is None and not endpoint:
-        raise MalikgError("load needs a store to load into: --store DIR or --endpoint URL")
     bar, progress = _progress_bar("loading", "bytes")
-    if not files and not seeds_folders:
-        raise MalikgError("load needs something to load: FILE ... or --seeds DIR")
-    with open_store(store_dir, endpoint, create=True, seed=not no_seed,
-                    update_url=update_url, data_url=graph_store_url) as store:
-        before = store.triple_count()
-        with bar:
-            result = ingest(store, list(seeds_folders) + list(files), progress=progress,
-                            replace=replace)
-        size = store.triple_count()
-    click.echo(f"loaded {len(result.files)} file(s), {result.bytes / 1e6:.1f} MB in "
-               f"{result.seconds:.1f} s; {size - before} triples added, the store holds {size} triples")
+    with bar:
+        result = load_into(store_dir, endpoint, list(seeds_folders) + list(files), seed=not no_seed,
+                           replace=replace, update_url=update_url, data_url=graph_store_url,
+                           progress=progress)
+    click.echo(f"loaded {len(result.files)} file(s), {result.bytes / 1e6:.1f} MB in {result.seconds:.1f} s; "
+               f"{result.added} triples added, the store holds {result.store_triples} triples")
     if result.already_held or result.replaced:
         click.echo(f"  {result.already_held} node(s) already held as loaded; {result.replaced} replaced")
     for line in result.checked:
@@ -651,7 +664,7 @@ def load(files, no_seed, seeds_folders, replace, update_url, graph_store_url, st
 
 @main.command()
 @click.option("-n", "--events", required=True, type=click.IntRange(min=1), help="How many events.")
-@click.option("-o", "--out", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The N-Triples file to write (FILE.nt).")
 @click.option("--seed", default=0, show_default=True, help="Random seed: same seed, same bytes.")
 @click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -671,8 +684,6 @@ def synth(events, output, seed, texts_dir):
     """
     from graph.synth import synthesize
 
-    if output.suffix.lower() != ".nt":
-        raise MalikgError(f"synth writes N-Triples: name the output FILE.nt, not {output.name}")
     bar, progress = _progress_bar("synthesizing", "events")
     with bar:
         result = synthesize(events, output, seed=seed, texts_dir=texts_dir, progress=progress)
@@ -730,10 +741,7 @@ def draft(text, source_id, output):
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An alias table of your own (kind,acled_name,malikg_id), read after "
                    "seeds/acled-aliases.csv and winning over it; repeat for more.")
-@click.option("--update-url", envvar="MALIKG_UPDATE_ENDPOINT", metavar="URL",
-              help="With --endpoint: the SPARQL 1.1 Update URL to load through.")
-@click.option("--graph-store-url", envvar="MALIKG_GRAPH_STORE", metavar="URL",
-              help="With --endpoint: the Graph Store Protocol URL to load through.")
+@load_target_options
 @store_options
 def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, store_dir, endpoint):
     """Import an ACLED export, resolving its actors and places to the graph's own.
@@ -767,9 +775,7 @@ def import_acled(csv_file, strict, alias_files, update_url, graph_store_url, sto
                     data_url=graph_store_url) as store:
         try:
             with bar:
-                report = import_csv(store, csv_file, strict=strict, aliases=aliases,
-                                    progress=(lambda stage, done, total: progress(done, total))
-                                    if progress else None)
+                report = import_csv(store, csv_file, strict=strict, aliases=aliases, progress=progress)
         except AcledImportFailed as failure:
             for bad in failure.report.bad_rows:
                 click.echo(f"{csv_file}: {bad.text()}", err=True)

@@ -112,7 +112,7 @@ def measure(n: int, work: Path) -> dict:
 
 def round_trips(work: Path) -> list[tuple]:
     """(fixture, layout, import report, round trip) for each fixture layout."""
-    from graph.load import build_graph
+    from graph.emit import build_graph
 
     seed = build_graph()
     found = []

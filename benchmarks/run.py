@@ -124,7 +124,7 @@ def phase_synth(spec: dict) -> dict:
 def _initial_quads() -> bytes:
     """The ontology and the seed graph, as every malikg store starts: raw and rdflib get them too,
     untimed, so that the queries' answers are the same everywhere."""
-    from graph.load import build_graph
+    from graph.emit import build_graph
     from graph.store import ontology_quads
 
     return ontology_quads() + build_graph().serialize(format="nt", encoding="utf-8")
@@ -178,7 +178,7 @@ def phase_raw(spec: dict) -> dict:
 
 def phase_load(spec: dict) -> dict:
     """What `malikg load FILE --store DIR` does, with its two parts timed apart."""
-    from graph.ingest import ingest
+    from graph.loading import ingest
     from graph.store import open_store
 
     store_dir = Path(spec["store"])
@@ -231,7 +231,7 @@ def phase_queries(spec: dict) -> dict:
     else:
         from rdflib import Graph
 
-        from graph.load import build_graph, ontology_graph
+        from graph.emit import build_graph, ontology_graph
         from graph.sparql import prefixes
 
         graph = Graph()

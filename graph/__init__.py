@@ -32,7 +32,7 @@ _PUBLIC = {
     "list_queries": "graph.queries",
     "get_query": "graph.queries",
     "build": "graph.build",
-    "build_graph": "graph.load",
+    "build_graph": "graph.emit",
     "signed_network": "graph.analysis",
     "chains": "graph.analysis",
     "alliances": "graph.analysis",

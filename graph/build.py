@@ -15,8 +15,8 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from . import coding_checks, validate
+from .emit import build_graph
 from .files import write_together
-from .load import build_graph
 from .namespaces import MK, OA
 from .seeds import read_seeds
 
@@ -31,10 +31,12 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: For each source document (by id), what was coded from it: DOCUMENT_KINDS counts.
     per_document: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The store or endpoint the built graph was loaded into, if one was given.
+    loaded_into: str | None = None
 
 
 #: What the summary counts, in the order it prints them.
-KINDS = {
+SUMMARY_KINDS = {
     "events": MK.Event, "incidents": MK.Incident, "campaigns": MK.Campaign,
     "political events": MK.PoliticalEvent, "accountability events": MK.AccountabilityEvent,
     "actors": MK.Actor, "places": MK.Place, "harms": MK.Harm, "claims": MK.Claim,
@@ -50,7 +52,7 @@ DOCUMENT_KINDS = {"events": MK.Event, "harms": MK.Harm, "claims": MK.Claim,
 
 def count_kinds(graph: Graph) -> dict[str, int]:
     by_class = Counter(graph.objects(None, RDF.type))
-    return {name: by_class[cls] for name, cls in KINDS.items()}
+    return {name: by_class[cls] for name, cls in SUMMARY_KINDS.items()}
 
 
 def count_per_document(graph: Graph) -> dict[str, dict[str, int]]:
@@ -85,11 +87,14 @@ def turtle(graph: Graph) -> bytes:
 
 
 def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = None,
-          base: str | None = None) -> BuildResult:
+          base: str | None = None, *, store_dir: Path | None = None, endpoint: str | None = None,
+          update_url: str | None = None, data_url: str | None = None) -> BuildResult:
     """Build, validate and write the graph and its companion files; return what was done.
 
     ``seeds_folder`` is one seed folder or several (corpus roots or document folders), read as
-    one corpus; by default the bundled seeds.
+    one corpus; by default the bundled seeds. With ``store_dir`` or ``endpoint`` (and the
+    endpoint's ``update_url`` or Graph Store ``data_url``), the written graph is then loaded
+    into that store, created with the ontology only if it does not exist.
     """
     started = time.perf_counter()
     timings = {}
@@ -105,8 +110,16 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     outputs.update(companion_files(graph, out_dir))
     timings["outputs"] = time.perf_counter() - mark
     write_together(out_dir, {path.name: data for path, data in outputs.items()})
-    return BuildResult(out_dir, sorted(outputs), len(graph), count_kinds(graph),
-                       time.perf_counter() - started, timings, count_per_document(graph))
+    result = BuildResult(out_dir, sorted(outputs), len(graph), count_kinds(graph),
+                         time.perf_counter() - started, timings, count_per_document(graph))
+    if store_dir is not None or endpoint:
+        from .store import open_store
+
+        with open_store(store_dir, endpoint, create=True, seed=False,
+                        update_url=update_url, data_url=data_url) as store:
+            store.load(out_dir / "graph.ttl", "ttl")
+        result.loaded_into = str(store_dir or endpoint)
+    return result
 
 
 def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
+from . import formats
 from .dataset import (DCAT, VCARD, VOCABULARIES, VOID, Distribution, dataset_iri, describe, description_lines,
                       is_description, read_turtle)
 from .errors import MalikgError
@@ -34,21 +35,9 @@ from .sparql import prefixes
 
 Output = Union[str, os.PathLike, BinaryIO]
 
-#: The RDF formats, by the name ``--format`` takes.
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-#: The formats that keep the ontology as a named graph of its own; the others merge it in.
-QUAD_FORMATS = frozenset({"nq", "trig"})
-#: Every format ``export`` writes; acled-csv is ACLED's own column layout (graph.acled).
-FORMATS = (*RDF_FORMATS, "acled-csv")
-_EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld",
-               ".json": "jsonld", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
+#: Every format ``export`` writes: the RDF formats of graph.formats, then acled-csv, ACLED's own
+#: column layout (graph.acled).
+FORMATS = (*formats.names(), "acled-csv")
 #: Prefixes beyond graph.sparql's that the description and the ontology use.
 _EXTRA_PREFIXES = {"dcat": str(DCAT), "void": str(VOID), "vcard": str(VCARD),
                    **{p: VOCABULARIES[p] for p in ("cameo", "foaf", "schema", "vann")}}
@@ -69,7 +58,8 @@ def choose_format(fmt: str | None, output: Output) -> str:
     """``fmt`` checked, or the format the output file's extension names, or Turtle."""
     if fmt is None:
         if isinstance(output, (str, os.PathLike)):
-            return _EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+            found = formats.by_suffix(output)
+            return found.name if found else "turtle"
         return "turtle"
     if fmt not in FORMATS:
         raise MalikgError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -102,8 +92,7 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
         export_csv(store, Path(output))
         return Export(str(name), fmt, None, None)
 
-    rdf_format = RDF_FORMATS[fmt]
-    quads = fmt in QUAD_FORMATS
+    rdf_format, quads = formats.BY_NAME[fmt].oxigraph, formats.BY_NAME[fmt].quads
     for option, url in (("--download-url", download_url), ("--sparql-endpoint", sparql_endpoint)):
         if url is not None and not _absolute_iri(url):
             raise MalikgError(f"{option} {url!r}: give an absolute URL such as https://example.org/mali.nq")
@@ -369,4 +358,4 @@ def _key_order(key: str) -> tuple[int, str]:
     return ({"id": 0, "@id": 0, "type": 1, "@type": 1}.get(key, 2), key)
 
 
-__all__ = ["FORMATS", "RDF_FORMATS", "Export", "choose_format", "context", "export", "jsonld"]
+__all__ = ["FORMATS", "Export", "choose_format", "context", "export", "jsonld"]

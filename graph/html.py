@@ -27,6 +27,7 @@ import networkx as nx
 
 from .errors import MalikgError
 from .files import write_atomic
+from .emit import vocabulary
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -47,7 +48,7 @@ ACTOR_TYPES: dict[str, tuple[str, str]] = {
 NO_ACTOR_TYPE = ("No ACLED actor type", "#b8b8b8")
 
 #: Node shape by kind of actor (vis-network shapes that keep the label below the shape).
-KINDS: dict[str, tuple[str, str]] = {
+ACTOR_KIND_STYLES: dict[str, tuple[str, str]] = {
     "armed-group": ("Armed group", "dot"),
     "state-body": ("State body", "square"),
     "state": ("State", "diamond"),
@@ -78,18 +79,10 @@ TIE_STYLES: dict[str, TieStyle] = {
     "retaliation": TieStyle("Retaliation (as claimed)", "#f08a24", (12, 5), 2.4),
     "other": TieStyle("Other tie", "#8a8a8a"),
 }
-_FAMILY = {
-    "alliance": "alliance", "partnership": "alliance", "coalition-membership": "alliance",
-    "deal": "alliance", "peace-agreement": "alliance", "protection": "alliance",
-    "alleged-proxy": "alleged-proxy",
-    "affiliation": "affiliation", "association": "affiliation", "membership": "affiliation",
-    "leadership": "affiliation", "position": "affiliation", "ethnic-composition": "affiliation",
-    "community-tie": "affiliation",
-    "accused-collaboration": "accusation", "accused-membership": "accusation",
-    "hostility": "hostility", "clashes": "hostility",
-    "attack": "attack", "perpetrator": "attack",
-    "retaliation": "retaliation",
-}
+#: A tie's style family: the relation types' mk:tieFamily, and the edges drawn from incidents
+#: and claims.
+_FAMILY = {**vocabulary().tie_families,
+           "attack": "attack", "perpetrator": "attack", "retaliation": "retaliation"}
 
 #: Relation statuses drawn faded: the tie no longer holds.
 PAST_STATUSES = {"former", "ended"}
@@ -103,8 +96,8 @@ _SIZE_NOTE = {
 
 def tie_family(relation: str | None, sign: int | None = None) -> str:
     """The style family of a relation type (``alleged-proxy`` → ``alleged-proxy``, ``deal`` → ``alliance``)."""
-    family = _FAMILY.get(_slug(relation))
-    if family:
+    family = _FAMILY.get(_concept_slug(relation))
+    if family in TIE_STYLES:
         return family
     if sign is not None and sign < 0:
         return "hostility"
@@ -243,8 +236,8 @@ def _vis_data(network: nx.MultiDiGraph, size_by: str) -> tuple[list[dict], list[
     largest = max((_count(attrs.get(size_by)) for _, attrs in network.nodes(data=True)), default=0)
     for node_id in sorted(network.nodes, key=str):
         attrs = network.nodes[node_id]
-        type_name, colour = ACTOR_TYPES.get(_slug(attrs.get("actor_type")), NO_ACTOR_TYPE)
-        kind_name, shape = KINDS.get(_slug(attrs.get("kind")), OTHER_KIND)
+        type_name, colour = ACTOR_TYPES.get(_concept_slug(attrs.get("actor_type")), NO_ACTOR_TYPE)
+        kind_name, shape = ACTOR_KIND_STYLES.get(_concept_slug(attrs.get("kind")), OTHER_KIND)
         net.add_node(
             str(node_id), label=_label(network, node_id), shape=shape,
             color={"background": colour, "border": _darker(colour),
@@ -259,7 +252,7 @@ def _vis_data(network: nx.MultiDiGraph, size_by: str) -> tuple[list[dict], list[
         edge_id = str(key) if str(key) not in used else f"{key}#{index}"
         used.add(edge_id)
         style = TIE_STYLES[tie_family(attrs.get("relation"), attrs.get("sign"))]
-        faded = _slug(attrs.get("status")) in PAST_STATUSES
+        faded = _concept_slug(attrs.get("status")) in PAST_STATUSES
         net.add_edge(
             str(source), str(target), id=edge_id,
             color={"color": style.colour, "highlight": style.colour, "hover": style.colour,
@@ -318,10 +311,10 @@ def _node_tooltip(attrs: Mapping, label: str, type_name: str, kind_name: str) ->
 
 
 def _edge_tooltip(network: nx.MultiDiGraph, source, target, attrs: Mapping) -> str:
-    relation = _slug(attrs.get("relation")).replace("-", " ") or "tie"
+    relation = _concept_slug(attrs.get("relation")).replace("-", " ") or "tie"
     polarity = {1: "positive", -1: "negative", 0: "neutral"}.get(attrs.get("sign"))
     arrow = "↔" if attrs.get("symmetric") else "→"
-    status = _slug(attrs.get("status"))
+    status = _concept_slug(attrs.get("status"))
     lines = [f"{_label(network, source)} {arrow} {_label(network, target)}",
              relation + (f" ({polarity})" if polarity else "")
              + (f", {status}" if status in PAST_STATUSES else "")]
@@ -329,11 +322,11 @@ def _edge_tooltip(network: nx.MultiDiGraph, source, target, attrs: Mapping) -> s
         lines.append(str(attrs["label"]))
     if attrs.get("qualifier"):
         lines.append(f"in the source's words: {attrs['qualifier']}")
-    when = _when(attrs.get("start"), attrs.get("end"), _slug(attrs.get("date_precision")))
+    when = _when(attrs.get("start"), attrs.get("end"), _concept_slug(attrs.get("date_precision")))
     lines.append(f"when: {when}" if when else "when: not stated")
     said = []
     if attrs.get("certainty"):
-        said.append(f"certainty: {_slug(attrs['certainty'])}")
+        said.append(f"certainty: {_concept_slug(attrs['certainty'])}")
     if attrs.get("claimant"):
         said.append(f"according to: {_label(network, attrs['claimant'])}")
     if said:
@@ -546,17 +539,18 @@ def _panels(network: nx.MultiDiGraph, events: Mapping, listed: bool) -> list[lis
             arrow = "↔" if data.get("symmetric") else ("→" if source == node else "←")
             ties.append({
                 "edge": str(key), "other": str(other), "text": f"{arrow} {_label(network, other)}: "
-                + (str(data.get("label")) or _slug(data.get("relation")).replace("-", " ")),
-                "when": _when(data.get("start"), data.get("end"), _slug(data.get("date_precision"))) or "undated",
-                "certainty": _slug(data.get("certainty")), "claimant": str(data.get("claimant") or ""),
+                + (str(data.get("label")) or _concept_slug(data.get("relation")).replace("-", " ")),
+                "when": (_when(data.get("start"), data.get("end"), _concept_slug(data.get("date_precision")))
+                         or "undated"),
+                "certainty": _concept_slug(data.get("certainty")), "claimant": str(data.get("claimant") or ""),
                 "documents": [str(d) for d in _list(data.get("documents"))],
                 "quotes": [str(q) for q in _list(data.get("evidence"))[:3]],
                 "family": tie_family(data.get("relation"), data.get("sign")),
             })
         panels.append([str(node), {
             "label": _label(network, node),
-            "kind": KINDS.get(_slug(attrs.get("kind")), OTHER_KIND)[0],
-            "type": ACTOR_TYPES.get(_slug(attrs.get("actor_type")), NO_ACTOR_TYPE)[0],
+            "kind": ACTOR_KIND_STYLES.get(_concept_slug(attrs.get("kind")), OTHER_KIND)[0],
+            "type": ACTOR_TYPES.get(_concept_slug(attrs.get("actor_type")), NO_ACTOR_TYPE)[0],
             "aliases": [str(a) for a in _list(attrs.get("aliases"))],
             "listed": listed,
             "incidents": [{"id": event.id, "label": event.label, "when": event.when(), "role": role.replace("-", " "),
@@ -589,7 +583,7 @@ def _summary(network: nx.MultiDiGraph, filters: Mapping) -> str:
 
 
 def _type_legend(network: nx.MultiDiGraph) -> str:
-    present = {_slug(attrs.get("actor_type")) for _, attrs in network.nodes(data=True)}
+    present = {_concept_slug(attrs.get("actor_type")) for _, attrs in network.nodes(data=True)}
     rows = [(name, colour) for slug, (name, colour) in ACTOR_TYPES.items() if slug in present]
     if present - set(ACTOR_TYPES):
         rows.append(NO_ACTOR_TYPE)
@@ -609,9 +603,9 @@ _SHAPE_SVG = {
 
 
 def _kind_legend(network: nx.MultiDiGraph) -> str:
-    present = {_slug(attrs.get("kind")) for _, attrs in network.nodes(data=True)}
-    rows = [(name, shape) for slug, (name, shape) in KINDS.items() if slug in present]
-    if present - set(KINDS):
+    present = {_concept_slug(attrs.get("kind")) for _, attrs in network.nodes(data=True)}
+    rows = [(name, shape) for slug, (name, shape) in ACTOR_KIND_STYLES.items() if slug in present]
+    if present - set(ACTOR_KIND_STYLES):
         rows.append(OTHER_KIND)
     return "".join(
         f'<li><svg width="16" height="16" viewBox="0 0 16 16" fill="#9aa3b0" stroke="#4a5160" '
@@ -633,7 +627,7 @@ def _edge_legend(network: nx.MultiDiGraph) -> str:
     ties = [attrs for _, _, attrs in network.edges(data=True)]
     notes = [note for note, shown in (
         ("No arrowhead: a mutual tie", any(attrs.get("symmetric") for attrs in ties)),
-        ("Faded: a former or ended tie", any(_slug(attrs.get("status")) in PAST_STATUSES for attrs in ties)),
+        ("Faded: a former or ended tie", any(_concept_slug(attrs.get("status")) in PAST_STATUSES for attrs in ties)),
     ) if shown]
     rows.extend(f'<li class="note">{_text(note)}</li>' for note in notes)
     return "".join(rows)
@@ -692,7 +686,7 @@ def _label(network: nx.MultiDiGraph, node) -> str:
     return str(network.nodes[node].get("label") or node) if node in network else str(node)
 
 
-def _slug(value) -> str:
+def _concept_slug(value) -> str:
     """``mkv:rebel-group``, an IRI ending in ``ArmedGroup``, or ``rebel-group`` → a lowercase slug."""
     if value in (None, ""):
         return ""

@@ -22,6 +22,9 @@ from .triples import count_bounds
 #: Record files, by the kind of record they hold. A file belongs to a kind when its name starts
 #: with the kind (``events.yaml``, ``events-2025.yaml``), so researchers can add files of their own.
 RECORD_KINDS = ("actors", "places", "events", "claims", "relations", "statistics", "links")
+#: What a record file's name must be, in words (for error messages).
+RECORD_FILE_RULE = ("a record file's name must start with " + ", ".join(RECORD_KINDS[:-1])
+                    + " or " + RECORD_KINDS[-1])
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CONTEXT_CHARS = 32

@@ -48,6 +48,7 @@ from wsgiref.util import request_uri
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import MalikgError
 from .sparql import Result, _within, analyse, inspect_query, prefixes, run
 
@@ -70,20 +71,14 @@ _RESULTS = {
     "text/csv": ox.QueryResultsFormat.CSV,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
-_GRAPHS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+#: CONSTRUCT and DESCRIBE answers: the triple formats of graph.formats, by the media type sent.
+_GRAPHS = {f.media_type: f.oxigraph for f in formats.RDF_FORMATS if not f.quads}
 #: Media types clients send for the ones above.
 _ALIASES = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
-    "application/turtle": "text/turtle",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
+    **{alias: f.media_type for f in formats.RDF_FORMATS if not f.quads for alias in f.media_types[1:]},
 }
 _CHARSET = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
 
@@ -430,7 +425,7 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
 
 def _service_description(environ) -> Response:
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    formats = "http://www.w3.org/ns/formats/"
+    format_ns = "http://www.w3.org/ns/formats/"
     endpoint = ox.NamedNode(request_uri(environ, include_query=False))
 
     def triple(p: str, o) -> ox.Triple:  # the endpoint IRI names the service too
@@ -441,14 +436,14 @@ def _service_description(environ) -> Response:
         triple(sd + "endpoint", endpoint),
         triple(sd + "supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
         triple(sd + "feature", ox.NamedNode(sd + "UnionDefaultGraph")),
-        *(triple(sd + "resultFormat", ox.NamedNode(formats + name)) for name in (
+        *(triple(sd + "resultFormat", ox.NamedNode(format_ns + name)) for name in (
             "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
             "Turtle", "N-Triples", "RDF_XML", "JSON-LD")),
     ]
     media_type = negotiate(environ.get("HTTP_ACCEPT", ""), list(_GRAPHS))
     if media_type is None:
         raise HttpError("406 Not Acceptable", "the service description is available as: " + ", ".join(_GRAPHS))
-    body = ox.serialize(triples, format=_GRAPHS[media_type], prefixes={"sd": sd, "formats": formats})
+    body = ox.serialize(triples, format=_GRAPHS[media_type], prefixes={"sd": sd, "formats": format_ns})
     return "200 OK", [("Content-Type", _with_charset(media_type)), ("Vary", "Accept")], body
 
 

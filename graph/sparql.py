@@ -23,6 +23,7 @@ import pyparsing
 from rdflib.plugins.sparql import parser as _grammar
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from . import formats
 from .errors import MalikgError
 from .namespaces import PREFIXES, base_iri
 from .table import render_table
@@ -30,9 +31,9 @@ from .table import render_table
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: The kinds of resource malikg mints as ``{base}{kind}/{slug}`` (docs/model.md); each is also a parameter type.
-KINDS = frozenset({"actor", "place", "event", "claim", "relation", "statistic", "harm",
+RESOURCE_KINDS = frozenset({"actor", "place", "event", "claim", "relation", "statistic", "harm",
                    "participation", "source", "evidence"})
-TYPES = frozenset({"iri", "string", "date", "integer", "decimal", "boolean"}) | KINDS
+TYPES = frozenset({"iri", "string", "date", "integer", "decimal", "boolean"}) | RESOURCE_KINDS
 FORMATS = ("table", "csv", "tsv", "json")
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
@@ -286,7 +287,7 @@ def convert(name: str, type_: str, value: str) -> ox.NamedNode | ox.Literal:
         if lowered not in ("true", "false", "1", "0"):
             raise wrong("true or false")
         return ox.Literal(lowered in ("true", "1"))
-    if type_ == "iri" or type_ in KINDS:
+    if type_ == "iri" or type_ in RESOURCE_KINDS:
         return _iri(name, type_, value, wrong)
     raise MalikgError(f"parameter {name!r} has unknown type {type_!r} "
                       f"(known: {', '.join(sorted(TYPES))})")
@@ -530,22 +531,24 @@ def _within(work, timeout: float | None):
 # Formatting
 # ---------------------------------------------------------------------------
 
-def format_result(result: Result, fmt: str = "table") -> str | bytes:
-    """``result`` as text: ``table`` (aligned, for people), ``csv``/``tsv``/``json`` (SPARQL 1.1
-    results formats, for programs). ASK gives ``true``/``false`` (JSON: the boolean results
-    document); CONSTRUCT/DESCRIBE give Turtle with malikg's prefixes (JSON: JSON-LD).
+def format_result(result: Result, fmt: str = "table") -> bytes:
+    """``result`` as UTF-8 bytes: ``table`` (aligned, for people), ``csv``/``tsv``/``json`` (SPARQL
+    1.1 results formats, for programs). ASK gives ``true``/``false`` (JSON: the boolean results
+    document); CONSTRUCT/DESCRIBE give Turtle with malikg's prefixes (JSON: JSON-LD). Bytes
+    throughout, since pyoxigraph writes the results formats as bytes and they must reach a file
+    exactly as written.
     """
     if fmt not in FORMATS:
         raise MalikgError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if result.form == "ASK":
         if fmt == "json":
             return result.serialize(ox.QueryResultsFormat.JSON)
-        return "true" if result.boolean else "false"
+        return b"true" if result.boolean else b"false"
     if result.form in ("CONSTRUCT", "DESCRIBE"):
-        rdf_format = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
+        rdf_format = formats.by_name("jsonld" if fmt == "json" else "turtle").oxigraph
         return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes(result.data))
     if fmt == "table":
-        return _table(result)
+        return _table(result).encode()
     return result.serialize({"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                              "json": ox.QueryResultsFormat.JSON}[fmt])
 
@@ -557,7 +560,7 @@ def prefixes(used_in: bytes | None = None) -> dict[str, str]:
     rather than ``id:``, whose local names would need ``\\/`` escapes in Turtle.
     """
     base = base_iri()
-    found = {**PREFIXES, **{kind: f"{base}{kind}/" for kind in sorted(KINDS)}}
+    found = {**PREFIXES, **{kind: f"{base}{kind}/" for kind in sorted(RESOURCE_KINDS)}}
     if used_in is None:
         return found
     return {prefix: iri for prefix, iri in found.items() if b"<" + iri.encode() in used_in}

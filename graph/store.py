@@ -27,6 +27,7 @@ from typing import BinaryIO, Union
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import MalikgError
 from .files import exchange
 from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
@@ -523,7 +524,7 @@ def open_store(store_dir: str | os.PathLike | None = None, endpoint: str | None 
     the ontology and the seed graph (unless ``seed=False``) before it appears under its name.
     ``endpoint``: a RemoteStore, loading through ``update_url`` (SPARQL Update) or ``data_url``
     (Graph Store Protocol) if given. ``seed_graph`` (an rdflib Graph) replaces
-    ``graph.load.build_graph()`` and ``ontology`` the bundled ontology folder.
+    ``graph.emit.build_graph()`` and ``ontology`` the bundled ontology folder.
     """
     if store_dir is not None and endpoint:
         raise MalikgError("give either a store directory (--store) or an endpoint (--endpoint), not both")
@@ -591,11 +592,11 @@ def _initial_data(seed: bool, seed_graph, ontology) -> bytes:
     if seed:
         if seed_graph is None:
             try:
-                from .load import build_graph
+                from .emit import build_graph
             except ModuleNotFoundError as error:
-                if error.name != "graph.load":
+                if error.name != "graph.emit":
                     raise
-                raise MalikgError("the seed loader (graph/load.py) is not installed") from None
+                raise MalikgError("the seed loader (graph/emit.py) is not installed") from None
             seed_graph = build_graph()
         # rdflib -> pyoxigraph through N-Triples: one fast native parse instead of a Python loop.
         chunks.append(seed_graph.serialize(format="nt", encoding="utf-8"))
@@ -622,14 +623,10 @@ def _rdf_format(format: ox.RdfFormat | str) -> ox.RdfFormat:
     if isinstance(format, ox.RdfFormat):
         return format
     name = str(format).lower().lstrip(".")
-    found = ox.RdfFormat.from_extension(name) or ox.RdfFormat.from_media_type(name)
+    found = formats.by_name(name) or formats.by_suffix(f"file.{name}") or formats.by_media_type(name)
     if found is None:
-        aliases = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
-                   "n-quads": "nq", "rdfxml": "rdf", "rdf/xml": "rdf", "jsonld": "jsonld"}
-        found = ox.RdfFormat.from_extension(aliases.get(name, name))
-    if found is None:
-        raise MalikgError(f"unknown RDF format {format!r} (try ttl, nt, nq, trig, xml or jsonld)")
-    return found
+        raise MalikgError(f"unknown RDF format {format!r} (try {', '.join(formats.names())})")
+    return found.oxigraph
 
 
 def _graph(graph) -> ox.NamedNode | None:
@@ -661,7 +658,7 @@ def _parse_errors(work: Callable, source):
         raise MalikgError(f"not valid RDF: {_first_line(error)}", file=str(where)) from None
 
 
-class _Reader(io.RawIOBase):
+class _ProgressReader(io.RawIOBase):
     """A binary reader that reports how far it has got: pyoxigraph pulls the input through it."""
 
     def __init__(self, raw: BinaryIO, total: int, progress: Progress | None):
@@ -698,13 +695,13 @@ def _offset(progress: Progress | None, before: int, total: int) -> Progress | No
     return lambda done, _: progress(before + done, total)
 
 
-def _reader(source: Source, progress: Progress | None) -> _Reader:
+def _reader(source: Source, progress: Progress | None) -> _ProgressReader:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-        return _Reader(io.BytesIO(data), len(data), progress)
+        return _ProgressReader(io.BytesIO(data), len(data), progress)
     path = Path(source)
     try:
-        return _Reader(open(path, "rb"), path.stat().st_size, progress)
+        return _ProgressReader(open(path, "rb"), path.stat().st_size, progress)
     except OSError as error:
         raise MalikgError(f"cannot read {path}: {error.strerror}") from None
 

@@ -72,7 +72,7 @@ class _Kind:
     retaliates: bool = False          # may carry a retaliation claim
 
 
-KINDS: tuple[_Kind, ...] = (
+EVENT_MIX: tuple[_Kind, ...] = (
     _Kind("attack", 0.31, "armed-conflict", ("armed", "perpetrator"), ("civilian", "target"), 0.9,
           "attacked", "attack", (("killed", "civilians", 0.7, 4), ("injured", "civilians", 0.15, 3),
                                  ("homes-burned", "homes", 0.05, 10)), True),
@@ -130,7 +130,7 @@ KINDS: tuple[_Kind, ...] = (
 )
 _KIND_CUMULATIVE = []
 _running = 0.0
-for _kind in KINDS:
+for _kind in EVENT_MIX:
     _running += _kind.share
     _KIND_CUMULATIVE.append(_running)
 
@@ -496,7 +496,7 @@ class _Report:
     def _event(self, index: int) -> None:
         rng, world, w = self.rng, self.world, self.w
         node = w.node
-        kind = KINDS[min(bisect.bisect_right(_KIND_CUMULATIVE, rng.random() * _running), len(KINDS) - 1)]
+        kind = EVENT_MIX[min(bisect.bisect_right(_KIND_CUMULATIVE, rng.random() * _running), len(EVENT_MIX) - 1)]
         slug = f"syn-{index:07d}"
         e = node("event", slug)
         if rng.random() < 0.05 and world.seed_places:
@@ -626,9 +626,11 @@ def synthesize(events: int, output: str | Path, *, seed: int = 0, texts_dir: str
     """
     if events < 1:
         raise MalikgError(f"--events must be at least 1, not {events}")
+    if Path(output).suffix.lower() != ".nt":
+        raise MalikgError(f"synth writes N-Triples: name the output FILE.nt, not {Path(output).name}")
     started = time.perf_counter()
     if seed_graph is None:
-        from .load import build_graph
+        from .emit import build_graph
 
         seed_graph = build_graph()
     base = base_iri()
@@ -672,4 +674,4 @@ def _write(world, events, seed, output, texts, progress, started, counts) -> Syn
                                                "actors", "relations", "reports")})
 
 
-__all__ = ["synthesize", "SynthResult", "KINDS", "REPORT_EVENTS"]
+__all__ = ["synthesize", "SynthResult", "EVENT_MIX", "REPORT_EVENTS"]

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis.network import Documents
-from .analysis.network_queries import _DOCUMENTS, _rows
-from .analysis.vocabulary import _slug
+from .analysis.network_queries import _DOCUMENTS, select_rows
+from .analysis.vocabulary import iri_slug
 from .errors import MalikgError
 from .files import write_atomic
 from .html import _text, fill_template, source_citation
@@ -146,13 +146,13 @@ def read_events(store) -> list[Event]:
     count = count_events(store)
     if count > EVENT_LIMIT:
         raise MalikgError(f"the timeline draws at most {EVENT_LIMIT:,} events; this store holds {count:,}")
-    actors = {_slug(r["actor"]): r["label"] for r in _rows(store, _ACTORS)}
-    places = _places(_rows(store, _PLACES))
-    documents = Documents(_rows(store, _DOCUMENTS), actors)
+    actors = {iri_slug(r["actor"]): r["label"] for r in select_rows(store, _ACTORS)}
+    places = _places(select_rows(store, _PLACES))
+    documents = Documents(select_rows(store, _DOCUMENTS), actors)
     events: dict[str, Event] = {}
     told: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _FACTS):
-        slug = _slug(row["event"])
+    for row in select_rows(store, _FACTS):
+        slug = iri_slug(row["event"])
         event = events.setdefault(slug, Event(slug, slug))
         prop, value = _local(row["p"]), row["o"]
         if prop == "type":
@@ -168,28 +168,28 @@ def read_events(store) -> list[Event]:
         elif prop == "dateText":
             event.date_text = value
         elif prop == "hasPlace":
-            event.places.append(_slug(value))
+            event.places.append(iri_slug(value))
         elif prop == "theme":
             event.themes.add(_local(value))
         elif prop == "eventType":
             event.event_type = _local(value)
         elif prop == "accordingTo":
-            told[slug].add(_slug(value))
-    for row in _rows(store, _ROLES):
-        event = events.get(_slug(row["event"]))
+            told[slug].add(iri_slug(value))
+    for row in select_rows(store, _ROLES):
+        event = events.get(iri_slug(row["event"]))
         if event is not None:
-            actor = _slug(row["actor"])
+            actor = iri_slug(row["actor"])
             event.roles.append((actor, actors.get(actor, actor), _local(row["role"]),
                                 _local(row["certainty"]) if row["certainty"] else "stated"))
     harms: dict[str, dict[str, dict]] = defaultdict(dict)
-    for row in _rows(store, _HARMS):
-        harms[_slug(row["event"])][row["harm"]] = row
+    for row in select_rows(store, _HARMS):
+        harms[iri_slug(row["event"])][row["harm"]] = row
     quoted: dict[str, list[tuple[int, str]]] = defaultdict(list)
     cited: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _QUOTES):
-        quoted[_slug(row["event"])].append((int(row["start"] or 0), row["quote"]))
+    for row in select_rows(store, _QUOTES):
+        quoted[iri_slug(row["event"])].append((int(row["start"] or 0), row["quote"]))
         if row["document"]:
-            cited[_slug(row["event"])].add(_slug(row["document"]))
+            cited[iri_slug(row["event"])].add(iri_slug(row["document"]))
     for slug, event in events.items():
         event.places = sorted(set(event.places))
         event.roles = sorted(set(event.roles), key=lambda r: (_ACTING_ROLES.index(r[2]) if r[2] in _ACTING_ROLES
@@ -211,13 +211,13 @@ def read_events(store) -> list[Event]:
 def _places(rows: list[dict]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for row in sorted(rows, key=lambda r: tuple(r[k] or "" for k in ("place", "label", "type", "parent", "lat"))):
-        slug = _slug(row["place"])
+        slug = iri_slug(row["place"])
         place = found.setdefault(slug, {"label": row["label"] or slug, "types": set(), "parents": set(),
                                         "lat": None, "long": None})
         if row["type"]:
             place["types"].add(_local(row["type"]))
         if row["parent"]:
-            place["parents"].add(_slug(row["parent"]))
+            place["parents"].add(iri_slug(row["parent"]))
         if row["lat"] is not None and place["lat"] is None:
             place["lat"], place["long"] = float(row["lat"]), float(row["long"])
     for slug, place in found.items():

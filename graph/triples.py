@@ -1,6 +1,6 @@
 """How malikg's records become triples: the one writer of the data model (docs/model.md).
 
-Seed records (graph/load.py), synthetic events (graph/synth.py) and imported rows all say
+Seed records (graph/emit.py), synthetic events (graph/synth.py) and imported rows all say
 "this is an event, a harm, a participation, a claim, a relation, a piece of evidence" through
 :class:`Writer`, so the same fact is written the same way whoever codes it. The writer emits
 N-Triples lines as text: string formatting is what lets millions of rows be written faster than

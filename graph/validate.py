@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SH
 
+from . import formats
 from .errors import MalikgError, ValidationFailed
 from .namespaces import PREFIXES, base_iri
 from .resources import ontology_dir
@@ -137,7 +138,8 @@ def read_rdf(path: Path) -> Graph:
     """Parse an RDF file for validation; a syntax error names the file."""
     graph = Graph()
     try:
-        graph.parse(path)
+        found = formats.by_suffix(path)
+        graph.parse(path, format=found.rdflib if found else None)
     except Exception as error:  # rdflib raises parser-specific types; all mean a bad file
         raise MalikgError(f"cannot parse RDF: {str(error).splitlines()[0]}", file=str(path)) from None
     return graph

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import coding_checks, validate
+from . import coding_checks, formats, validate
 from .errors import MalikgError
-from .load import emit
-from .seeds import kind_of, read_seeds
-
-RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".xml", ".owl"}
+from .emit import emit
+from .seeds import RECORD_FILE_RULE, kind_of, read_seeds
 
 
 def _check_graph(graph, label: str, problems: list[str]) -> None:
@@ -25,14 +23,13 @@ def validate_paths(paths: list[Path], corpus: list[Path] = ()) -> tuple[list[str
     problems: list[str] = []
     folders = [p for p in paths if p.is_dir()]
     records = [p for p in paths if p.is_file() and p.suffix in (".yaml", ".yml")]
-    rdf_files = [p for p in paths if p.is_file() and p.suffix.lower() in RDF_SUFFIXES]
+    rdf_files = [p for p in paths if p.is_file() and formats.by_suffix(p)]
     unknown = [p for p in paths if p not in folders + records + rdf_files]
     for path in unknown:
         problems.append(f"{path}: not a seed folder, a record file (.yaml) or an RDF file")
     for path in records:
         if not kind_of(path):
-            problems.append(f"{path}: a record file's name must start with actors, places, "
-                            "events, claims, relations or statistics")
+            problems.append(f"{path}: {RECORD_FILE_RULE}")
     checked = []
     seed_runs = [(folder, []) for folder in folders] or ([(None, records)] if records or not paths else [])
     if folders and records:

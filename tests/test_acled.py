@@ -17,7 +17,7 @@ from rdflib import Graph
 import cli
 from graph.acled import (CURRENT_COLUMNS, AcledImportFailed, export_csv, import_csv, read_aliases,
                          write_triples)
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.queries import run_named
 from graph.store import open_store
 from graph.validate import shacl_violations

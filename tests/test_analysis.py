@@ -358,7 +358,7 @@ def test_ties_and_steps_name_the_document_not_only_the_publisher(network, found)
 def test_documents_come_from_according_to_before_the_evidence(store):
     from graph.namespaces import MK, base_iri
     from graph.store import open_store
-    from graph.load import build_graph
+    from graph.emit import build_graph
     from rdflib import Literal, URIRef
     from rdflib.namespace import DCTERMS, RDF
 
@@ -391,7 +391,7 @@ def test_alliances_are_the_same_on_every_run():
 # --- terminal safety ---------------------------------------------------------------------------
 
 def test_labels_with_terminal_escapes_are_printed_escaped(monkeypatch):
-    from graph.load import build_graph
+    from graph.emit import build_graph
     from graph.namespaces import base_iri
     from graph.store import open_store
     from rdflib import Literal, URIRef

@@ -7,7 +7,7 @@ from rdflib.namespace import RDF, RDFS
 
 from cli import main
 from graph import validate
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.namespaces import MK, base_iri
 
 

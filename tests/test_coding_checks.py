@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, XSD
 from cli import main
 from graph import quantities as q
 from graph.coding_checks import problems
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.namespaces import MK, MKV, SEM, base_iri
 from graph.resources import seeds_dir
 from graph.seeds import read_seeds

@@ -19,8 +19,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 import cli
 from graph import __version__, docs
 from graph.dataset import DCAT, VOID, dataset_iri
-from graph.export import RDF_FORMATS, context, export
-from graph.load import build_graph
+from graph.export import context, export
+from graph.formats import by_name as rdf_format, names as rdf_format_names
+from graph.emit import build_graph
 from graph.namespaces import MK, OA, ONTOLOGY_GRAPH, SEM
 from graph.resources import ontology_dir
 from graph.store import RemoteStore, open_store
@@ -43,7 +44,7 @@ def built() -> Graph:
 def exports(store, tmp_path_factory) -> dict[tuple[str, bool], Path]:
     folder = tmp_path_factory.mktemp("exports")
     written = {}
-    for fmt in RDF_FORMATS:
+    for fmt in rdf_format_names():
         for with_ontology in (False, True):
             path = folder / f"graph{'-ontology' if with_ontology else ''}.{fmt}"
             export(store, path, fmt, with_ontology=with_ontology)
@@ -83,7 +84,7 @@ def ontology_graph() -> Graph:
 # Round trips
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
+@pytest.mark.parametrize("fmt", rdf_format_names())
 def test_every_format_reads_back_as_the_built_graph(fmt, exports, built):
     default, _ = parse(exports[fmt, False], fmt)
     data, description = split_description(default)
@@ -94,7 +95,7 @@ def test_every_format_reads_back_as_the_built_graph(fmt, exports, built):
         assert any(name in label for label in labels), name
 
 
-@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
+@pytest.mark.parametrize("fmt", rdf_format_names())
 def test_with_ontology_adds_exactly_the_ontology(fmt, exports, built):
     default, named = parse(exports[fmt, True], fmt)
     data, _ = split_description(default)
@@ -118,7 +119,7 @@ def test_offsets_keep_their_datatype(exports, built):
 def test_independent_parsers_count_the_same_triples(fmt, exports):
     path = exports[fmt, False]
     expected = len(Graph().parse(path, format=RDFLIB_FORMAT[fmt]))
-    assert len(list(ox.parse(path=str(path), format=RDF_FORMATS[fmt]))) == expected
+    assert len(list(ox.parse(path=str(path), format=rdf_format(fmt).oxigraph))) == expected
     if shutil.which("rapper") is None:
         pytest.skip("raptor's rapper is not installed (apt-get install raptor2-utils)")
     run = subprocess.run(["rapper", "--count", "-i", RAPPER_FORMAT[fmt], str(path)],
@@ -138,7 +139,7 @@ def fresh_store():
         yield s
 
 
-@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
+@pytest.mark.parametrize("fmt", rdf_format_names())
 def test_same_graph_gives_the_same_bytes(fmt, store, fresh_store, exports, tmp_path):
     again = tmp_path / f"again.{fmt}"
     export(store, again, fmt)

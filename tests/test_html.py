@@ -16,7 +16,7 @@ from pages import start_tags
 from cli import main
 from graph.analysis import signed_network
 from graph.html import actor_network_page, network_page, script_json, source_citation
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.namespaces import OA, base_iri
 from graph.store import open_store
 

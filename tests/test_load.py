@@ -7,7 +7,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.namespaces import MK, MKV, OA, SEM, base_iri
 from graph.resources import seeds_dir
 

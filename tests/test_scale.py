@@ -13,8 +13,8 @@ from rdflib.namespace import DCTERMS, RDF
 
 from cli import main
 from graph.errors import MalikgError
-from graph.ingest import ingest
-from graph.load import build_graph
+from graph.loading import ingest
+from graph.emit import build_graph
 from graph.namespaces import MK, MKV, OA, SEM, base_iri
 from graph.queries import list_queries, run_query
 from graph.sparql import format_result

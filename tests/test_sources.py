@@ -17,7 +17,7 @@ from rdflib.namespace import PROV, RDF
 
 from cli import main
 from graph.build import count_per_document
-from graph.load import build_graph
+from graph.emit import build_graph
 from graph.namespaces import MK, MKV, OA, base_iri
 from graph.resources import seeds_dir
 from graph.store import open_store

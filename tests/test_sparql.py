@@ -325,7 +325,7 @@ def named_text(name):
 def test_table_shows_slugs_and_lexical_values_aligned_by_cell_width(store):
     answer = run(store, "SELECT ?place ?label ?type WHERE { ?e sem:hasPlace ?place ; sem:eventType ?type . "
                         "?place rdfs:label ?label } ORDER BY ?place")
-    table = format_result(answer, "table")
+    table = format_result(answer, "table").decode()
     lines = table.splitlines()
     assert lines[0].split() == ["place", "label", "type"]
     assert "place/tinzaouaten" in table and "ⵜⵉⵏⵣⴰⵡⴰⵜⴻⵏ 廷扎瓦滕" in table
@@ -336,7 +336,7 @@ def test_table_shows_slugs_and_lexical_values_aligned_by_cell_width(store):
 
 def test_numbers_are_right_aligned(store):
     answer = run(store, "SELECT ?e ?n WHERE { ?e mk:count ?n } ORDER BY ?n")
-    lines = format_result(answer, "table").splitlines()
+    lines = format_result(answer, "table").decode().splitlines()
     assert [line[-2:] for line in lines[2:]] == ["13", "21", "28"]
 
 
@@ -350,8 +350,8 @@ def test_csv_tsv_and_json_are_the_sparql_results_formats(store):
 
 
 def test_ask_and_construct_formats(store):
-    assert format_result(run(store, "ASK { actor:jnim ?p ?o }")) == "true"
-    assert format_result(run(store, "ASK { actor:nobody ?p ?o }"), "csv") == "false"
+    assert format_result(run(store, "ASK { actor:jnim ?p ?o }")) == b"true"
+    assert format_result(run(store, "ASK { actor:nobody ?p ?o }"), "csv") == b"false"
     assert format_result(run(store, "ASK { actor:jnim ?p ?o }"), "json") == b'{"head":{},"boolean":true}'
     turtle = format_result(run(store, "CONSTRUCT { ?e mk:perpetrator actor:jnim } "
                                       "WHERE { ?e mk:perpetrator actor:jnim }")).decode()

@@ -138,7 +138,7 @@ def test_hostile_labels_are_text(tmp_path):
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDFS
 
-    from graph.load import build_graph
+    from graph.emit import build_graph
     from graph.namespaces import base_iri
 
     graph = build_graph()

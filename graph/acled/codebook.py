@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,11 +10,10 @@ from rdflib.namespace import SKOS
 
 from ..namespaces import MK, MKV
 from ..resources import ontology_dir
+from ..store import Progress  # noqa: F401  (re-exported: the importer and reader take it)
 from .names import normal as _normal
 from .select import _local, _value
 
-#: ``progress(stage, done, total)``: stage "reading" counts bytes of the CSV, "loading" bytes of N-Triples.
-Progress = Callable[[str, int, int], None]
 
 #: ACLED's current export columns, in order: what ``export_csv`` writes.
 CURRENT_COLUMNS = (

@@ -51,9 +51,8 @@ def import_csv(store, path: str | os.PathLike, *, strict: bool = False, aliases:
         old = _old_accounts(store, report.replaced_events)
         if old:
             _change(store, "DELETE", old)
-        loading = (lambda done, total: progress("loading", done, total)) if progress else None
         try:
-            store.load(triples, ox.RdfFormat.N_TRIPLES, progress=loading)
+            store.load(triples, ox.RdfFormat.N_TRIPLES, progress=progress)
         except BaseException:
             if old:
                 _change(store, "INSERT", old)

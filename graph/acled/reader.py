@@ -384,7 +384,7 @@ def _rows(path: Path, book: Codebook, report: ImportReport, progress: Progress |
         stream = records if pending is None else _chain(pending, records)
         for count, record in enumerate(stream, start=1):
             if progress is not None and count % 2000 == 0:
-                progress("reading", raw.tell(), total)
+                progress(raw.tell(), total)
             if record.fields is not None and not any(f.strip() for f in record.fields):
                 continue  # a blank line
             report.rows += 1
@@ -415,7 +415,7 @@ def _rows(path: Path, book: Codebook, report: ImportReport, progress: Progress |
             if merged is not None:
                 yield merged
         if progress is not None:
-            progress("reading", total, total)
+            progress(total, total)
 
 
 def _chain(first, rest):

@@ -13,10 +13,11 @@ from .dates import _XSD_DATE, _bounds, _day, _precision
 from .network_queries import (
     _ACT_PATTERNS, _ACTIVITY, _ACTORS, _ACTS, _CLAIM_EVENTS, _CLAIM_FACTS, _CLAIM_QUOTES, _CLAIMS_IN_REGION,
     _DATED, _EVENT_EVIDENCE, _EVENT_ROLES, _LISTING, _OTHER_ACTS, _PAIR_INCIDENTS, _PAIR_SAMPLES, _PLACES, _DOCUMENTS,
-    _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _VICTIMS, EVIDENCE_BUDGET, EVIDENCE_LIMIT, _Reader, _rows,
+    _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _VICTIMS, EVIDENCE_BUDGET, EVIDENCE_LIMIT, NetworkReader,
+    select_rows,
 )
 from .vocabulary import (
-    _ACTING_ROLES, _KINDS, _SEP_SPARQL, RELATION_FILTERS, _concept, _slug, _split, _strongest,
+    _ACTING_ROLES, _KINDS, _SEP_SPARQL, RELATION_FILTERS, _concept, iri_slug, _split, _strongest,
 )
 
 
@@ -69,7 +70,7 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
         bindings["region"] = ox.NamedNode(region_iri)
         filters.append("FILTER EXISTS { ?event sem:hasPlace ?place . ?place mk:within* ?region }")
 
-    reader = _Reader(store, filters, bool(since_date or until_date), bindings)
+    reader = NetworkReader(store, filters, bool(since_date or until_date), bindings)
     rows = {}
     for kind, pattern in _ACT_PATTERNS.items():
         rows[kind] = reader.rows(_ACTS, pattern=pattern, listing=_LISTING if events else "",
@@ -93,11 +94,11 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     for slug in sorted(actors):
         graph.add_node(slug, **{k: v for k, v in actors[slug].items() if k != "names"})
     for row in rows.get("activity", []):
-        if _slug(row["actor"]) in graph:
-            graph.nodes[_slug(row["actor"])]["incidents"] = int(row["incidents"])
+        if iri_slug(row["actor"]) in graph:
+            graph.nodes[iri_slug(row["actor"])]["incidents"] = int(row["incidents"])
     for row in rows.get("victims", []):
-        if _slug(row["actor"]) in graph:
-            graph.nodes[_slug(row["actor"])]["victims"] = int(float(row["victims"]))
+        if iri_slug(row["actor"]) in graph:
+            graph.nodes[iri_slug(row["actor"])]["victims"] = int(float(row["victims"]))
 
     edges += _relations(rows, labels, documents)
     in_region = {row["claim"] for row in rows["in region"]} if region_iri else None
@@ -122,7 +123,7 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
 def _actors(rows: list[dict]) -> dict[str, dict]:
     actors = {}
     for row in rows:
-        slug = _slug(row["actor"])
+        slug = iri_slug(row["actor"])
         label = row["name"] or slug
         actors[slug] = {
             "label": label,
@@ -157,8 +158,8 @@ def find_actor(actors: dict[str, dict] | nx.Graph, name: str) -> str:
 def _find_place(store, name: str) -> str:
     wanted = name.strip().lower()
     found = []
-    for row in _rows(store, _PLACES % {"sep": _SEP_SPARQL}):
-        names = {_slug(row["place"]).lower(), (row["name"] or "").lower(),
+    for row in select_rows(store, _PLACES % {"sep": _SEP_SPARQL}):
+        names = {iri_slug(row["place"]).lower(), (row["name"] or "").lower(),
                  *(a.lower() for a in _split(row["aliases"]))}
         if wanted in names:
             found.append(row["place"])
@@ -175,7 +176,7 @@ class Documents:
         for row in rows:
             for name in ("publisher", "title", "issued"):
                 if row[name]:
-                    found[_slug(row["document"])][name].append(row[name])
+                    found[iri_slug(row["document"])][name].append(row[name])
         self._publisher = {slug: _named(sorted(facts["publisher"])[0], labels)
                            for slug, facts in found.items() if facts["publisher"]}
         self._citation = {}
@@ -193,21 +194,22 @@ class Documents:
         return sorted({self._citation.get(d, d) for d in documents})
 
 
-def _acts(store, reader: _Reader, rows: dict[str, list[dict]], documents: Documents,
+def _acts(store, reader: NetworkReader, rows: dict[str, list[dict]], documents: Documents,
           listed: bool, quoted: bool = True) -> list[tuple]:
     """Attack (perpetrator → target) and clash (side-a → side-b) edges, one per actor pair."""
     pairs: dict = {}
     for kind, pattern in _ACT_PATTERNS.items():
         others = defaultdict(dict)
         for row in rows[f"{kind} others"]:
-            others[(_slug(row["from"]), _slug(row["to"]))][_slug(row["event"])] = (row["start"] or "", row["end"] or "")
+            pair = (iri_slug(row["from"]), iri_slug(row["to"]))
+            others[pair][iri_slug(row["event"])] = (row["start"] or "", row["end"] or "")
         for row in rows[kind]:
-            source, target = _slug(row["from"]), _slug(row["to"])
+            source, target = iri_slug(row["from"]), iri_slug(row["to"])
             dated, skip = {}, others.get((source, target), {})
             for item in _split(row.get("events"), " "):
                 iri, start, end = item.split("|")
-                if _slug(iri) not in skip:
-                    dated[_slug(iri)] = (start, end)
+                if iri_slug(iri) not in skip:
+                    dated[iri_slug(iri)] = (start, end)
             figures = {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
                        "sample": ""}
             if skip and not listed:
@@ -258,7 +260,7 @@ def _acts(store, reader: _Reader, rows: dict[str, list[dict]], documents: Docume
     return edges
 
 
-def _pick_samples(reader: _Reader, kind: str, pattern: str, pairs: dict) -> None:
+def _pick_samples(reader: NetworkReader, kind: str, pattern: str, pairs: dict) -> None:
     """The incident each pair of ``kind`` without an event list quotes: the first (by IRI) of its
     first day, else of all its incidents."""
     base, date = f"{base_iri()}actor/", ox.NamedNode(_XSD_DATE)
@@ -270,17 +272,17 @@ def _pick_samples(reader: _Reader, kind: str, pattern: str, pairs: dict) -> None
             f"{ox.Literal(pairs[(kind, source, target)][0]['first'], datatype=date)})"
             for source, target in wanted[start:start + 2000])
         for row in reader.rows(_PAIR_SAMPLES, pattern=pattern, pairs=values):
-            pairs[(kind, _slug(row["from"]), _slug(row["to"]))][0]["sample"] = _slug(row["sample"])
+            pairs[(kind, iri_slug(row["from"]), iri_slug(row["to"]))][0]["sample"] = iri_slug(row["sample"])
     for (k, source, target), (figures, _) in pairs.items():
         if k == kind and not figures["sample"]:
             figures["sample"] = _pair_incidents(reader, pattern, source, target)["sample"]
 
 
-def _pair_incidents(reader: _Reader, pattern: str, source: str, target: str) -> dict:
+def _pair_incidents(reader: NetworkReader, pattern: str, source: str, target: str) -> dict:
     pair = " ".join(str(ox.NamedNode(f"{base_iri()}actor/{slug}")) for slug in (source, target))
     row = reader.rows(_PAIR_INCIDENTS, pattern=pattern, pair=pair)[0]
     return {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
-            "sample": _slug(row["sample"]) if row["sample"] else ""}
+            "sample": iri_slug(row["sample"]) if row["sample"] else ""}
 
 
 def _event_details(store, events: list[str]) -> tuple[dict, dict, dict, dict]:
@@ -291,18 +293,18 @@ def _event_details(store, events: list[str]) -> tuple[dict, dict, dict, dict]:
     base = base_iri()
     for start in range(0, len(events), 5000):
         values = " ".join(str(ox.NamedNode(f"{base}event/{slug}")) for slug in events[start:start + 5000])
-        for row in _rows(store, _EVENT_ROLES % {"events": values}):
+        for row in select_rows(store, _EVENT_ROLES % {"events": values}):
             if row["actor"] is not None:
-                roles[_slug(row["event"])].add((_slug(row["actor"]), _concept(row["roleType"]),
+                roles[iri_slug(row["event"])].add((iri_slug(row["actor"]), _concept(row["roleType"]),
                                                 _concept(row["certainty"] or "stated")))
-        for row in _rows(store, _EVENT_EVIDENCE % {"events": values}):
-            event = _slug(row["event"])
+        for row in select_rows(store, _EVENT_EVIDENCE % {"events": values}):
+            event = iri_slug(row["event"])
             if row["quote"] is not None:
                 quotes[event].add(row["quote"])
             if row["document"] is not None:
-                documents[event].add(_slug(row["document"]))
+                documents[event].add(iri_slug(row["document"]))
             if row["account"] is not None:
-                accounts[event].add(_slug(row["account"]))
+                accounts[event].add(iri_slug(row["account"]))
             if row["precision"] is not None:
                 precisions[event].add(row["precision"])
     documents.update(accounts)
@@ -337,13 +339,13 @@ def _told_in(facts: dict[str, dict[str, list[str]]], quote_rows: list[dict], sub
     quoted = defaultdict(set)
     for row in quote_rows:
         if row["document"]:
-            quoted[row[subject]].add(_slug(row["document"]))
-    return {iri: [_slug(d) for d in f.get(str(MK.accordingTo), [])] or sorted(quoted.get(iri, ()))
+            quoted[row[subject]].add(iri_slug(row["document"]))
+    return {iri: [iri_slug(d) for d in f.get(str(MK.accordingTo), [])] or sorted(quoted.get(iri, ()))
             for iri, f in facts.items()}
 
 
 def _named(value: str, labels: dict[str, str]) -> str:
-    return labels.get(_slug(value), _slug(value)) if value else ""
+    return labels.get(iri_slug(value), iri_slug(value)) if value else ""
 
 
 def _relations(rows: dict[str, list[dict]], labels: dict[str, str], documents: Documents) -> list[tuple]:
@@ -366,8 +368,8 @@ def _relations(rows: dict[str, list[dict]], labels: dict[str, str], documents: D
             _, end, end_precision = _bounds(_one(facts, MK.endDate))
             precision = precision or end_precision
         status = _concept(_one(facts, MK.status)) or "current"
-        slug, kind = _slug(iri), _concept(kind)
-        edges.append((_slug(source), _slug(target), f"relation:{slug}", dict(
+        slug, kind = iri_slug(iri), _concept(kind)
+        edges.append((iri_slug(source), iri_slug(target), f"relation:{slug}", dict(
             relation=kind, sign=sign, start=start, end=end, date_precision=precision,
             certainty=_concept(_one(facts, MK.certainty)), claimant=_named(_one(facts, MK.claimant), labels),
             documents=documents.citations(told.get(iri, ())), evidence=quotes.get(iri, []), events=[],
@@ -383,7 +385,7 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents
     told = _told_in(claims, rows["claim quotes"], "claim")
     about: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     for row in rows["claim events"]:
-        about[row["claim"]][_slug(row["event"])][row["p"]] = row["o"]
+        about[row["claim"]][iri_slug(row["event"])][row["p"]] = row["o"]
     begin, finish, precision_of = (str(SEM.hasEarliestBeginTimeStamp), str(SEM.hasLatestEndTimeStamp),
                                    str(MK.datePrecision))
     edges = []
@@ -391,7 +393,7 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents
         actor, against = _one(facts, MK.claimedActor), _one(facts, MK.retaliatedAgainst)
         if not actor or not against or (in_region is not None and iri not in in_region):
             continue
-        events = sorted({_slug(e) for e in facts.get(str(MK.claimAbout), [])})
+        events = sorted({iri_slug(e) for e in facts.get(str(MK.claimAbout), [])})
         known = about.get(iri, {})
         dated = {e: (known.get(e, {}).get(begin, ""), known.get(e, {}).get(finish, "")) for e in events}
         starts = sorted(s for s, _ in dated.values() if s)
@@ -399,8 +401,8 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents
         first = starts[0] if starts else ""
         accusation = _concept(_one(facts, MK.accusation))
         accused, linked = _one(facts, MK.accusedParty), _one(facts, MK.accusedOfLinkTo)
-        slug = _slug(iri)
-        edges.append((_slug(actor), _slug(against), f"retaliation:{slug}", dict(
+        slug = iri_slug(iri)
+        edges.append((iri_slug(actor), iri_slug(against), f"retaliation:{slug}", dict(
             relation="retaliation", sign=-1, start=first, end=ends[-1] if ends else "",
             date_precision=_precision((known.get(e, {}).get(precision_of, "") for e in events),
                                       set(dated.values()), first),
@@ -409,9 +411,9 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents
             label="retaliation" + (f" ({accusation.replace('-', ' ')})" if accusation else ""),
             status="", qualifier="", claim=slug, accusation=accusation,
             reason=_one(facts, MK.accusationText) or _one(facts, MK.claimText),
-            accused=_slug(accused) if accused else "", accused_of_link_to=_slug(linked) if linked else "",
+            accused=iri_slug(accused) if accused else "", accused_of_link_to=iri_slug(linked) if linked else "",
             accuser=_named(_one(facts, MK.accuser), labels),
-            responds_to=sorted({_slug(e) for e in facts.get(str(MK.respondsTo), [])}),
+            responds_to=sorted({iri_slug(e) for e in facts.get(str(MK.respondsTo), [])}),
             symmetric=False)))
     return edges
 

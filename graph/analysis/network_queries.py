@@ -186,14 +186,14 @@ GROUP BY ?place
 """
 
 
-def _rows(store, text: str, bindings: dict | None = None) -> list[dict[str, str | None]]:
+def select_rows(store, text: str, bindings: dict | None = None) -> list[dict[str, str | None]]:
     """A SELECT's rows as {variable: lexical value or IRI, None when unbound}."""
     result = store.query(text, bindings or None)
     names = [v.value for v in result.variables]
     return [{name: (None if term is None else term.value) for name, term in zip(names, row)} for row in result]
 
 
-class _Reader:
+class NetworkReader:
     """Runs the network's queries with the shared date and region filters and their bindings.
 
     One at a time: pyoxigraph's result objects must be dropped by the thread that made them,
@@ -207,4 +207,4 @@ class _Reader:
 
     def rows(self, template: str, **parts) -> list[dict[str, str | None]]:
         text = template % {"sep": _SEP_SPARQL, "window": self.window, "filters": self.filters, **parts}
-        return _rows(self.store, text, {name: term for name, term in self.bindings.items() if f"?{name}" in text})
+        return select_rows(self.store, text, {name: term for name, term in self.bindings.items() if f"?{name}" in text})

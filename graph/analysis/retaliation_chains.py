@@ -9,8 +9,8 @@ import networkx as nx
 from ..errors import MalikgError
 from .dates import _date_text, _precision, _tie_date
 from .network import Documents, _event_details, find_actor
-from .network_queries import _DOCUMENTS, _rows
-from .vocabulary import _ACTING_ROLES, ACCUSATIONS, BELONGING, HOSTILE, _slug, _strongest
+from .network_queries import _DOCUMENTS, select_rows
+from .vocabulary import _ACTING_ROLES, ACCUSATIONS, BELONGING, HOSTILE, iri_slug, _strongest
 
 
 def retaliation_graph(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -361,7 +361,7 @@ def _quote_incidents(store, graph: nx.DiGraph, network) -> None:
     events = sorted({s["events"][0] for s in acts.values()})
     quotes, documents, precisions, roles = _event_details(store, events)
     labels = {n: d["label"] for n, d in network.nodes(data=True)}
-    told = Documents(_rows(store, _DOCUMENTS), labels)
+    told = Documents(select_rows(store, _DOCUMENTS), labels)
     for step in acts.values():
         event = step["events"][0]
         step["evidence"] = sorted(quotes.get(event, ()))

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..emit import vocabulary
 from ..namespaces import MK, MKV, base_iri
 
-#: Relation names an edge can carry, positive ties first.
-RELATIONS = (
-    "alliance", "partnership", "affiliation", "association", "alleged-proxy", "coalition-membership",
-    "ethnic-composition", "community-tie", "protection", "deal", "peace-agreement", "leadership",
-    "position", "membership", "accused-collaboration", "accused-membership",
-    "hostility", "clashes", "attack", "retaliation",
-)
+_VOCABULARY = vocabulary()
+#: What the network adds to the relation types of ontology/vocabulary.ttl: attack and clash
+#: edges drawn from incidents, retaliation edges from claims.
+EDGE_KINDS = ("attack", "retaliation")
+#: Relation names an edge can carry: the relation types of a tie family, then the edge kinds.
+RELATIONS = (*sorted(_VOCABULARY.tie_families), *EDGE_KINDS)
 #: The ``relation`` filter of signed_network.
 RELATION_FILTERS = ("all", "alliance", "hostility", "retaliation")
-#: Ties that are one party's accusation, not an observed tie: listed, but kept out of blocs and balance.
-ACCUSATIONS = frozenset({"accused-collaboration", "accused-membership"})
+#: Ties that are one party's accusation, not an observed tie: listed, but kept out of blocs and
+#: balance (mk:tieFamily "accusation").
+ACCUSATIONS = frozenset(t for t, f in _VOCABULARY.tie_families.items() if f == "accusation")
 #: Ties that make an actor part of a community (or a community part of an actor): how a group can
-#: answer, in the chapter's telling, for what was done to "its" people.
-BELONGING = frozenset({"ethnic-composition", "community-tie", "coalition-membership"})
-#: Hostile acts and stances that a retaliation can answer.
-HOSTILE = frozenset({"attack", "clashes", "hostility"})
+#: answer, in the chapter's telling, for what was done to "its" people (mk:belonging).
+BELONGING = _VOCABULARY.belonging
+#: Hostile acts and stances that a retaliation can answer: attacks, and the relation types of
+#: mk:tieFamily "hostility".
+HOSTILE = frozenset({"attack"}) | {t for t, f in _VOCABULARY.tie_families.items() if f == "hostility"}
 #: Actor kinds that take sides: blocs are formed among these.
 BLOC_KINDS = frozenset({"armed-group", "community", "state", "state-body"})
 #: Most certain first; an aggregated attack or clash edge carries the most certain attribution
@@ -41,7 +43,7 @@ _SEP_SPARQL = "\\u001F"
 _MKV = str(MKV)
 
 
-def _slug(iri: str) -> str:
+def iri_slug(iri: str) -> str:
     """``jnim`` for ``{base}actor/jnim``; IRIs outside the base stay whole."""
     base = base_iri()
     if iri.startswith(base):

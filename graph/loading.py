@@ -31,8 +31,8 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import MalikgError, ValidationFailed
-from .seeds import document_folders, kind_of
-from .store import Progress, Store
+from .seeds import RECORD_FILE_RULE, document_folders, kind_of
+from .store import Progress, Store, open_store
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 #: Above this many triples (store and input together) the SHACL check of the whole store is
@@ -51,6 +51,9 @@ class IngestResult:
     replaced: int = 0
     #: What was checked, in words, for the command's summary.
     checked: list[str] = field(default_factory=list)
+    #: Triples the load added, and the store's size after it (``load_into``).
+    added: int = 0
+    store_triples: int = 0
 
 
 @dataclass
@@ -78,8 +81,7 @@ def _classify(paths: list[Path]) -> tuple[list[Path], list[Path], list[_Input]]:
             folders.append(path)
         elif path.suffix.lower() in RECORD_SUFFIXES:
             if not kind_of(path):
-                raise MalikgError("a record file's name must start with actors, places, events, "
-                                  "claims, relations, statistics or links", file=str(path))
+                raise MalikgError(RECORD_FILE_RULE, file=str(path))
             records.append(path)
         elif formats.by_suffix(path) is not None:
             rdf.append(_Input(path, formats.by_suffix(path).oxigraph, str(path)))
@@ -95,7 +97,7 @@ def _coded(folders: list[Path], records: list[Path], shacl: bool = True) -> tupl
     """The seed folders and record files as one corpus, checked as ``build`` checks it
     (the integrity rules always; the SHACL shapes unless ``shacl`` is false)."""
     from . import validate
-    from .load import code
+    from .emit import code
     from .seeds import read_seeds
 
     coded = code(read_seeds(folders or None, records))
@@ -304,4 +306,22 @@ def ingest(store: Store, paths: list[Path], *, progress: Progress | None = None,
                         already_held=alike, replaced=len(replaced), checked=checked)
 
 
-__all__ = ["ingest", "sources_for", "IngestResult", "CHECK_LIMIT"]
+def load_into(store_dir: Path | None, endpoint: str | None, paths: list[Path], *, seed: bool = True,
+              replace: bool = False, update_url: str | None = None, data_url: str | None = None,
+              progress: Progress | None = None) -> IngestResult:
+    """``ingest`` ``paths`` into the store at ``store_dir`` or ``endpoint``, created if it does not
+    exist (with the bundled seed graph unless not ``seed``); the result says what it added."""
+    if store_dir is None and not endpoint:
+        raise MalikgError("load needs a store to load into: --store DIR or --endpoint URL")
+    if not paths:
+        raise MalikgError("load needs something to load: FILE ... or --seeds DIR")
+    with open_store(store_dir, endpoint, create=True, seed=seed,
+                    update_url=update_url, data_url=data_url) as store:
+        before = store.triple_count()
+        result = ingest(store, paths, progress=progress, replace=replace)
+        result.store_triples = store.triple_count()
+    result.added = result.store_triples - before
+    return result
+
+
+__all__ = ["ingest", "load_into", "sources_for", "IngestResult", "CHECK_LIMIT"]

@@ -41,9 +41,6 @@ EVENT_CLASSES = {
     "political": MK.PoliticalEvent,
     "accountability": MK.AccountabilityEvent,
 }
-#: Relation types whose target is a place rather than an actor.
-PLACE_RELATIONS = {"protection", "territorial-control", "territorial-claim",
-                   "predominant-population", "active-in"}
 
 
 # --- the controlled vocabularies ---------------------------------------------------------------
@@ -57,6 +54,12 @@ class Vocabulary:
     admin_levels: dict[str, int]
     #: ACLED inter codes, from each actor type's skos:notation.
     inter_codes: dict[str, int]
+    #: Relation types by their mk:tieFamily (alliance, affiliation, accusation, hostility...).
+    tie_families: dict[str, str]
+    #: Relation types that make an actor part of a community (mk:belonging).
+    belonging: frozenset[str]
+    #: Relation types whose target is a place rather than an actor (mk:targetsPlace).
+    place_relations: frozenset[str]
 
     def check(self, record: Record, scheme: str, value, field_name: str) -> URIRef:
         allowed = self.schemes.get(scheme, frozenset())
@@ -90,7 +93,14 @@ def _vocabulary_from(path: Path) -> Vocabulary:
               if str(c).startswith(str(MKV))}
     codes = {str(c)[len(MKV):]: int(n) for c, n in graph.subject_objects(SKOS.notation)
              if (c, SKOS.inScheme, MKV.ActorTypes) in graph}
-    return Vocabulary({k: frozenset(v) for k, v in schemes.items()}, levels, codes)
+    def local(concept) -> str:
+        return str(concept)[len(MKV):]
+
+    families = {local(c): str(f) for c, f in graph.subject_objects(MK.tieFamily)}
+    flagged = {name: frozenset(local(c) for c, v in graph.subject_objects(MK[name]) if v.toPython() is True)
+               for name in ("belonging", "targetsPlace")}
+    return Vocabulary({k: frozenset(v) for k, v in schemes.items()}, levels, codes, families,
+                      flagged["belonging"], flagged["targetsPlace"])
 
 
 def vocabulary() -> Vocabulary:
@@ -545,7 +555,7 @@ class SeedEmitter:
         relation_type = data["type"]
         self.vocab.check(record, "RelationTypes", relation_type, "type")
         source = self.ref(record, "actors", data["source"], "source")
-        target = self.ref(record, "places" if relation_type in PLACE_RELATIONS else "actors",
+        target = self.ref(record, "places" if relation_type in self.vocab.place_relations else "actors",
                           data["target"], "target")
         bounds, literals = {}, {}
         for key in ("start", "end"):
