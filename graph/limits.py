@@ -79,9 +79,28 @@ class _Refused(Exception):
     pass
 
 
+def _scan_events(text: str, base: type) -> None:
+    """Refuse aliases and deep nesting from the parser's events, before anything is composed.
+
+    libyaml's loader composes in C, where limited_loader's compose_node is never called, so the
+    limits are enforced on the event stream, which every loader produces the same way.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=base):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"line {event.start_mark.line + 1}: YAML aliases (*name) are not allowed in seed files")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(f"line {event.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load_yaml(text: str, name: str, base: type):
     """Parse ``text`` with ``base`` under the limits above, then check every value in it."""
     try:
+        _scan_events(text, base)
         content = yaml.load(text, Loader=limited_loader(base))
     except _Refused as refused:
         raise MalikgError(str(refused), file=name) from None
