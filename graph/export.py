@@ -101,9 +101,11 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
     # memory for one batch rather than for the whole graph (JSON-LD excepted: rdflib compacts
     # the whole graph at once). The sorted dump is counted, scanned and re-typed as the store
     # writes it, in one pass: the description, which goes first, needs the count.
+    # Beside the output where its folder exists (the final copy then stays on one file system);
+    # a missing folder is reported by atomic_output, never created here.
     scratch_dir = Path(output).parent if isinstance(output, (str, os.PathLike)) else None
-    if scratch_dir is not None:
-        scratch_dir.mkdir(parents=True, exist_ok=True)
+    if scratch_dir is not None and not scratch_dir.is_dir():
+        scratch_dir = None
     with tempfile.TemporaryDirectory(prefix=".malikg-export-", dir=scratch_dir) as scratch:
         data = Path(scratch) / "data.nq"
         with open(data, "wb") as stream:

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from .errors import MalikgError
 from .namespaces import MK, MKS, MKV, OA, SEM, SUMMARY_GRAPH, base_iri
 
 _GRAPH = ox.NamedNode(SUMMARY_GRAPH)
@@ -722,15 +723,20 @@ def size(store: ox.Store) -> int:
 
 def rebuild(store: ox.Store, *, bulk: bool = False) -> int:
     """Replace the summary graph of ``store`` (a pyoxigraph Store) by one computed afresh; its size."""
-    with tempfile.TemporaryFile(prefix="malikg-summary-") as scratch:
-        written = write(store, scratch)
-        scratch.seek(0)
-        if store.contains_named_graph(_GRAPH):
-            store.remove_graph(_GRAPH)
-        if bulk:
-            store.bulk_load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
-        else:
-            store.load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+    try:
+        with tempfile.TemporaryFile(prefix="malikg-summary-") as scratch:
+            written = write(store, scratch)
+            scratch.flush()
+            scratch.seek(0)
+            if store.contains_named_graph(_GRAPH):
+                store.remove_graph(_GRAPH)
+            if bulk:
+                store.bulk_load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+            else:
+                store.load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+    except OSError as error:  # a full disk or a file-size limit while writing the scratch file
+        raise MalikgError(f"cannot write the summary graph's scratch file in {tempfile.gettempdir()}: "
+                          f"{error.strerror or error}") from None
     return written
 
 
