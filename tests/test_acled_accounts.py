@@ -22,6 +22,7 @@ from graph.store import open_store
 from test_acled import BASE, FIXTURES, event, imported, seed_graph  # noqa: F401 - shared fixtures
 from test_acled import values as rows
 
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LAYOUTS = {"current": "current", "pre2022": "pre-2022", "hdx": "hdx", "dyadic": "dyadic"}
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -76,7 +77,13 @@ def test_period_names_and_spellings_are_the_graphs_actors_under_acleds_names(imp
 def test_acled_names_stay_acleds_not_aliases_of_the_graphs_actors(imported):
     store, _ = imported
     names = {n for (n,) in rows(store, f"SELECT ?n WHERE {{ <{BASE}actor/malian-armed-forces> skos:altLabel|rdfs:label ?n }}")}
-    assert names == {"Malian armed forces", "Malian army", "Malian security forces", "Malian soldiers"}
+    seed = next(a for a in yaml.safe_load((SEEDS / "actors.yaml").read_text(encoding="utf-8"))
+                if a["id"] == "malian-armed-forces")
+    # exactly the seed record's label and aliases: none of ACLED's names for the army was added
+    assert names == {seed["label"], *seed["aliases"]}
+    assert {"Malian armed forces", "Malian army", "Malian security forces", "Malian soldiers"} <= names
+    assert not names & {"Military Forces of Mali", "Military Forces of Mali (2013-)", "Military Forces of Mali (2021-)",
+                        "Military Forces of Mali (2020-2021)"}
     # the police's period names are one actor of ACLED's, named without the period
     assert rows(store, f"SELECT ?l WHERE {{ <{BASE}actor/acled-police-forces-of-mali> rdfs:label ?l }}") == {
         ("Police Forces of Mali",)}
@@ -414,6 +421,12 @@ def test_link_acled_proposes_the_chapters_incidents_for_the_coder(tmp_path):
     assert ogota == {"id": "link-acled-mli90001-2024-01-27-ogota", "account": "acled-mli90001",
                      "same_incident": "2024-01-27-ogota",
                      "note": "proposed: same place (Ogota), dates overlap (2024-01-27), shared actors (jnim)"}
+    # Tinzaouaten is told by the chapter, Al Arabiya and Africanews (same_incident): one proposal,
+    # naming the chapter's (canonical) account and the others of its group
+    tinzaouaten = [r for r in records if r["account"] == "acled-mli90010"]
+    assert len(tinzaouaten) == 1 and tinzaouaten[0]["same_incident"] == "2024-08-25-tinzaouaten"
+    assert tinzaouaten[0]["note"].endswith(
+        "; also told by africanews-2024-08-25-tinzaouaten, alarabiya-2024-08-25-tinzaouaten")
 
 
 def test_no_link_across_regions_dates_or_actors(imported):

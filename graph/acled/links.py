@@ -8,6 +8,10 @@ An ACLED account and a coded incident may tell the same incident when all three 
 * the dates: the two accounts' date ranges overlap;
 * the actors: they share at least one actor that is not a community (civilians, an ethnic group).
 
+Coded accounts that tell one incident (joined by ``mk:sameIncidentAs``) are one candidate: the
+proposal names the group's canonical account (the one that points at no other) and its note lists
+the other accounts of the group, so the coder links the incident once.
+
 The proposals are ``links`` records (``id``, ``account``, ``same_incident``, ``note``) for the coder
 to review; none is written into the graph.
 """
@@ -84,33 +88,67 @@ def propose_links(store) -> list[Proposal]:
         return None
 
     coded = _events(store, acled=False)
+    # The coded accounts that tell one incident (joined by mk:sameIncidentAs) are proposed once,
+    # under the group's canonical account: the one that points at no other (as graph/summary.py
+    # picks it). ``covers`` is not followed: a joint account covers several incidents.
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    points: set[str] = set()
+    for a, b in sorted(linked):
+        if a in coded and b in coded:
+            points.add(a)
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for other in sorted(coded):
+        groups.setdefault(find(other), []).append(other)
+    for members in groups.values():
+        roots = [m for m in members if m not in points]
+        canonical = (roots or members)[0]
+        members.remove(canonical)
+        members.insert(0, canonical)
+
     proposals = []
     for event, account in sorted(_events(store, acled=True).items()):
         targets = {graph_place(p) for p in account["places"]} - {None}
         if not targets:
             continue
-        for other, incident in sorted(coded.items()):
-            if (event, other) in linked or (other, event) in linked:
+        for members in sorted(groups.values()):
+            if any((event, m) in linked or (m, event) in linked for m in members):
                 continue
-            start, end = max(account["dates"][0], incident["dates"][0]), min(account["dates"][1], incident["dates"][1])
-            shared = account["actors"] & incident["actors"]
-            if start > end or not shared:
-                continue
-            where = None
-            for target in sorted(targets):
-                for place in sorted(incident["places"] - countries):
-                    if place in up(target) or target in up(place):
-                        where = place
+            for other in members:
+                incident = coded[other]
+                start = max(account["dates"][0], incident["dates"][0])
+                end = min(account["dates"][1], incident["dates"][1])
+                shared = account["actors"] & incident["actors"]
+                if start > end or not shared:
+                    continue
+                where = None
+                for target in sorted(targets):
+                    for place in sorted(incident["places"] - countries):
+                        if place in up(target) or target in up(place):
+                            where = place
+                            break
+                    if where:
                         break
-                if where:
-                    break
-            if where is None:
-                continue
-            when = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
-            actors = ", ".join(sorted(_local(a) for a in shared))
-            proposals.append(Proposal(account["id"], incident["id"],
-                                      f"proposed: same place ({labels.get(where, _local(where))}), dates overlap "
-                                      f"({when}), shared actors ({actors})"))
+                if where is None:
+                    continue
+                when = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
+                actors = ", ".join(sorted(_local(a) for a in shared))
+                note = (f"proposed: same place ({labels.get(where, _local(where))}), dates overlap "
+                        f"({when}), shared actors ({actors})")
+                if other != members[0]:
+                    note += f"; as told by {incident['id']}"
+                if len(members) > 1:
+                    note += "; also told by " + ", ".join(coded[m]["id"] for m in members[1:])
+                proposals.append(Proposal(account["id"], coded[members[0]]["id"], note))
+                break
     return proposals
 
 
