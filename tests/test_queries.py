@@ -34,6 +34,31 @@ def ask(store, name, **params):
     return run_named(store, name, {k: str(v) for k, v in params.items()}).to_python()
 
 
+def chapter_ids():
+    """The ids of the events, claims and relations the World Report 2025 chapter itself tells."""
+    import yaml
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent.parent / "seeds/sources/hrw-wr2025-mali"
+    ids = set()
+    for name in ("events.yaml", "claims.yaml", "relations.yaml"):
+        for item in yaml.safe_load((folder / name).read_text(encoding="utf-8")) or []:
+            ids.add(item["id"])
+    return ids
+
+
+def chapter_rows(rows, key="event"):
+    """Only the rows about the chapter's own accounts (the other bundled documents left out)."""
+    ids = chapter_ids()
+    kept = [row for row in rows if row[key] in ids]
+    assert kept, "the chapter tells some of these"
+    return kept
+
+
+def chap(store, name, key="event", **params):
+    """The answer on the bundled seeds, kept to the rows about the chapter's own accounts."""
+    return chapter_rows(ask(store, name, **params), key)
+
+
 def column(rows, *names):
     return [tuple(row[n] for n in names) if len(names) > 1 else row[names[0]] for row in rows]
 
@@ -73,7 +98,7 @@ def test_queries_command_lists_every_query_with_its_parameters():
 def test_incidents_by_perpetrator(store):
     # "Malian armed forces and Wagner fighters" at Attara; "Wagner fighters, with at least one
     # Malian soldier" at Dakka Sebbe; Barikoro; Ala and Dounkala; Ndorgolle.
-    rows = ask(store, "incidents-by-perpetrator")
+    rows = chapter_rows(ask(store, "incidents-by-perpetrator"))
     assert column(rows, "date", "place", "role", "with", "withRole") == [
         ("2024-01-25", "Attara", "co-perpetrator", "Malian armed forces", "perpetrator"),
         ("2024-01-25", "Dakka Sebbe", "perpetrator", "Malian armed forces", "co-perpetrator"),
@@ -86,13 +111,13 @@ def test_incidents_by_perpetrator(store):
     # "alleged Islamic State in the Greater Sahara (ISGS) fighters attacked a camp"
     isgs = ask(store, "incidents-by-perpetrator", actor="isgs")
     assert column(isgs, "event", "certainty", "with") == [("2024-07-19-dawsahak-camp", "alleged", None)]
-    jnim = ask(store, "incidents-by-perpetrator", actor="jnim")
+    jnim = chapter_rows(ask(store, "incidents-by-perpetrator", actor="jnim"))
     assert len(jnim) == 15 and jnim[0]["event"] == "2023-late-jnim-attacks-on-bambara"
 
 
 def test_people_killed_by_actor(store):
-    rows = {row["slug"]: row for row in ask(store, "people-killed-by-actor")}
-    # Malian armed forces: Attara 7; Ouro Fero 25 (4 children); Konokassi 5 men + 2 boys, twice;
+    rows = {row["slug"]: row for row in ask(store, "people-killed-by-actor", source="hrw-wr2025-mali")}
+    # The chapter's own account. Malian armed forces: Attara 7; Ouro Fero 25 (4 children); Konokassi 5 men + 2 boys, twice;
     # N'Dola 6; Barikoro 2 men + 1 boy; Dounkala 1; Tinzaouaten 5 children + 2 men; Ndorgolle 2.
     army = [7, 25, 7, 7, 6, 3, 1, 7, 2]
     assert rows["malian-armed-forces"] == {"actor": "Malian armed forces", "events": len(army),
@@ -113,13 +138,26 @@ def test_people_killed_by_actor(store):
     assert total["killedBest"] == 65 + 55 + 13 + 13 + 7 - 13 == 140
     assert total["events"] == 9 + 8 + 1 + 4 + 1 - 4  # Wagner's 4 incidents were all the army's too
     # Only stated attributions: the Ouro Fero deaths (implied) and ISGS (alleged) drop out.
-    stated = {row["slug"]: row for row in ask(store, "people-killed-by-actor", stated_only="true")}
+    stated = {row["slug"]: row for row in ask(store, "people-killed-by-actor", stated_only="true",
+                                              source="hrw-wr2025-mali")}
     assert "isgs" not in stated
     assert column([stated["malian-armed-forces"]], "killedBest", "children") == [(65 - 25, 14 - 4)]
+    # All bundled documents, each incident once. The army's 65, JNIM's 55 and the Dozo's 13 stay:
+    # the news release's Ogota and Ouembé (32) and Kalala/Boura join the chapter's accounts, and
+    # the Tinzaouaten drone strike counts once at the chapter's 7 (5 children and 2 men, the
+    # most conservative against 21 and 21). Al Arabiya alleges Wagner co-perpetrated that strike
+    # and says Burkina Faso operated the drone, so both gain it.
+    combined = {row["slug"]: row for row in ask(store, "people-killed-by-actor")}
+    assert column([combined[s] for s in ("malian-armed-forces", "jnim", "dozo")], "killedBest") == [65, 55, 13]
+    assert (combined["dozo"]["events"], combined["dozo"]["children"]) == (2, 2)
+    assert column([combined["wagner"]], "events", "killedBest", "children") == [(5, 13 + 7, 1 + 5)]
+    assert column([combined["burkina-faso"]], "events", "killedBest", "children") == [(1, 7, 5)]
+    assert combined[""]["killedBest"] == 140  # every death once, whichever documents tell it
+    assert combined[""]["events"] == 20  # the Dozo's Kalala/Boura counts as two incidents
 
 
 def test_children_harmed(store):
-    rows = ask(store, "children-harmed")
+    rows = chap(store, "children-harmed")
     assert column(rows, "place", "what", "children", "group", "outOf") == [
         ("Kalala", "killed", "2", "children", "13 people"),
         ("Ouro Fero", "arrested", "4", "children", "25 people"),
@@ -133,25 +171,25 @@ def test_children_harmed(store):
 
 
 def test_drone_strikes(store):
-    rows = ask(store, "drone-strikes")
+    rows = chap(store, "drone-strikes")
     assert column(rows, "date", "place", "region", "perpetrator", "killed", "children") == [
         ("2024-02-16", "Konokassi", "Segou", "Malian armed forces", 7, 2),
         ("2024-02-17", "Konokassi cemetery", "Segou", "Malian armed forces", 7, 2),
         ("2024-08-25", "Tinzaouaten", "Kidal", "Malian armed forces", 7, 5),
     ]
-    assert column(ask(store, "drone-strikes", since="2024-02-17"), "event") == [
+    assert column(chap(store, "drone-strikes", since="2024-02-17"), "event") == [
         "2024-02-17-konokassi-cemetery", "2024-08-25-tinzaouaten"]
 
 
 def test_villages_attacked(store):
-    rows = ask(store, "villages-attacked")
+    rows = chap(store, "villages-attacked")
     # "on June 25 ... Tegourou; on July 1 ... Djiguibombo; on August 24 ... Tilé; on September 29
     # ... Pel Kanda, Songo, Ndiombo, and Antaba; on October 13 and 14 ... Danibombo 2 and Danibombo 1"
     assert column(rows, "date", "village") == [
         ("2024-06-25", "Tegourou"), ("2024-07-01", "Djiguibombo"), ("2024-08-24", "Tilé"),
         ("2024-09-29", "Antaba"), ("2024-09-29", "Ndiombo"), ("2024-09-29", "Pel Kanda"),
         ("2024-09-29", "Songo"), ("2024-10-13", "Danibombo 2"), ("2024-10-14", "Danibombo 1")]
-    army = ask(store, "villages-attacked", actor="malian-armed-forces", region="segou",
+    army = chap(store, "villages-attacked", actor="malian-armed-forces", region="segou",
                since="2024-01-01", until="2024-12-31")
     assert column(army, "village") == ["Dakka Sebbe", "Konokassi", "Konokassi", "N’Dola", "Barikoro",
                                       "N’Dola", "Ala", "Dounkala", "Ndorgolle"]
@@ -163,12 +201,15 @@ def test_places_attacked_repeatedly(store):
               for place, n, first, last in column(rows, "place", "incidents", "first", "last")]
     assert answer == [
         ("Konokassi", 2, "2024-02-16", "2024-02-17"), ("N’Dola", 2, "2024-05-02", "2024-05-09"),
-        ("Ogota", 2, "2024-01-27", "2024-02-01"), ("Ouémbé", 2, "2024-01-27", "2024-02-01")]
+        ("Ogota", 2, "2024-01-27", "2024-02-01"), ("Ouémbé", 2, "2024-01-27", "2024-02-01"),
+        # Al Arabiya's and Wikipedia's July battle joins the chapter's August drone strike there;
+        # the four accounts of the strike count as one incident.
+        ("Tinzaouaten", 2, "2024-07-01", "2024-08-25")]
     assert ask(store, "places-attacked-repeatedly", min_attacks=3) == []
 
 
 def test_detentions_and_disappearances(store):
-    rows = ask(store, "detentions-and-disappearances")
+    rows = chap(store, "detentions-and-disappearances")
     assert column(rows, "place", "perpetrator", "with", "what", "figure", "victims", "children") == [
         ("Boura", "Dozo", None, "abducted", "24", "people", None),
         ("Mali", "Malian authorities", None, "arrested", "unspecified", "journalists", None),
@@ -182,7 +223,7 @@ def test_detentions_and_disappearances(store):
 
 
 def test_property_destruction(store):
-    rows = ask(store, "property-destruction")
+    rows = chap(store, "property-destruction")
     assert len(rows) == 20
     assert ("2024-08-24-tile", "homes burned", "over 500", "incident") in column(rows, "event", "what", "figure", "scope")
     assert ("2024-06-jnim-bandiagara-campaign", "livestock looted", "over 3500", "campaign total") in column(
@@ -191,7 +232,8 @@ def test_property_destruction(store):
 
 
 def test_property_destruction_totals(store):
-    rows = {(row["slug"], row["what"]): row for row in ask(store, "property-destruction-totals")}
+    rows = {(row["slug"], row["what"]): row for row in ask(store, "property-destruction-totals",
+                                                                      source="hrw-wr2025-mali")}
     # JNIM: at least 150 in Ogota and 130 in Ouémbé, then "the remaining homes" (no figure) twice;
     # "over 1,000 homes" for the June-November campaign covers its villages' own figures.
     homes = rows["jnim", "homes burned"]
@@ -214,7 +256,7 @@ def test_communities_targeted(store):
 
 
 def test_retaliation_claims(store):
-    rows = ask(store, "retaliation-claims")
+    rows = chap(store, "retaliation-claims", key="claim")
     assert column(rows, "attack", "by", "against", "saysSo", "certainty") == [
         ("Dozo abduct 24 people in Boura", "Dozo", "Fulani", "Human Rights Watch", "apparent"),
         ("Dozo attack on Kalala", "Dozo", "Fulani", "Human Rights Watch", "apparent"),
@@ -232,7 +274,7 @@ def test_retaliation_claims(store):
 
 
 def test_claimed_motives(store):
-    rows = ask(store, "claimed-motives")
+    rows = chap(store, "claimed-motives", key="claim")
     assert len(rows) == 11  # Dakka Sebbe's suspicion is both the Wagner fighters' and the Malian soldier's
     assert ("Malian drone strikes kill civilians in Tinzaouaten", "counterterrorism", "Malian armed forces", "claimed") in column(
         rows, "what", "motive", "saysSo", "certainty")
@@ -241,7 +283,7 @@ def test_claimed_motives(store):
 
 
 def test_actor_relations(store):
-    rows = ask(store, "actor-relations")
+    rows = chap(store, "actor-relations", key="rel")
     assert column(rows, "subject", "relation", "object", "since", "until", "status", "certainty") == [
         ("Dozo", "alleged proxy", "Malian armed forces", None, None, "current", "alleged"),
         ("Malian armed forces", "alliance", "Foreign fighters allied with the Malian armed forces", None, None, "current", "stated"),
@@ -250,34 +292,34 @@ def test_actor_relations(store):
         ("Malian armed forces", "partnership", "Wagner Group", None, None, "current", "stated"),
         ("Malian armed forces", "peace agreement", "CSP", None, "2024-01", "ended", "stated"),
     ]
-    dozo = ask(store, "actor-relations", actor="dozo")
+    dozo = chap(store, "actor-relations", key="rel", actor="dozo")
     assert ("active in", "Segou", "about 2014") in column(dozo, "relation", "object", "since")
 
 
 def test_ethnic_composition(store):
-    rows = ask(store, "ethnic-composition")
+    rows = chap(store, "ethnic-composition", key="rel")
     assert column(rows, "group", "community", "hedge") == [
         ("CSP", "Tuareg", "mostly"), ("Dan Na Ambassagou", "Dogon", "to protect the Dogon country"),
         ("Dozo", "Bambara", "mainly")]
 
 
 def test_actor_timeline(store):
-    rows = ask(store, "actor-timeline")
+    rows = chap(store, "actor-timeline")
     assert len(rows) == 19
     assert rows[0]["date"] == "2023-09-01/2023-12-31" and rows[0]["dateText"] == "in late 2023"
     assert ("2024-09-29-four-villages", "Antaba and 3 more") in column(rows, "event", "places")
-    dozo = ask(store, "actor-timeline", actor="dozo")
+    dozo = chap(store, "actor-timeline", actor="dozo")
     assert column(dozo, "event", "role") == [("2024-01-boura", "perpetrator"), ("2024-01-kalala", "perpetrator")]
 
 
 def test_region_timeline(store):
-    rows = ask(store, "region-timeline")
+    rows = chap(store, "region-timeline")
     # The villages around Kalala are only "surrounding Kalala": they count in Kalala's region.
     assert column(rows, "place") == ["Villages surrounding Kalala (near Kalala)", "Boura", "Kalala", "Dakka Sebbe", "Konokassi", "Konokassi cemetery", "N’Dola",
                                      "Barikoro", "N’Dola", "Ala", "Dounkala", "Ndorgolle"]
-    assert column(ask(store, "region-timeline", region="kidal"), "event") == ["2024-08-25-tinzaouaten"]
+    assert column(chap(store, "region-timeline", region="kidal"), "event") == ["2024-08-25-tinzaouaten"]
     # The 25 bodies were found "about four kilometers from Ouro Fero": in Nara, near it.
-    assert column(ask(store, "region-timeline", region="nara"), "place", "event") == [
+    assert column(chap(store, "region-timeline", region="nara"), "place", "event") == [
         ("Ouro Fero", "2024-01-26-ouro-fero-arrests"),
         ("About four kilometers from Ouro Fero (near Ouro Fero)", "2024-01-26-ouro-fero-bodies")]
     # Co-perpetrators stand beside the perpetrator: Wagner at Barikoro, the soldier at Dakka Sebbe.
@@ -287,14 +329,14 @@ def test_region_timeline(store):
 
 
 def test_incidents_in_date_range(store):
-    rows = ask(store, "incidents-in-date-range")
+    rows = chap(store, "incidents-in-date-range")
     assert column([r for r in rows if r["fits"] == "certainly"], "event") == [
         "2024-01-25-attara", "2024-01-25-dakka-sebbe", "2024-01-26-ouro-fero-arrests",
         "2024-01-26-ouro-fero-bodies", "2024-01-27-ogota", "2024-01-27-ouembe"]
     assert column([r for r in rows if r["fits"] == "possibly"], "event", "precision") == [
         ("2024-01-boura", "month"), ("2024-01-kalala", "month"),
         ("2024-journalists-arrested", "year"), ("2024-whistleblower-disappeared", "year")]
-    one_day = ask(store, "incidents-in-date-range", since="2024-08-25", until="2024-08-25")
+    one_day = chap(store, "incidents-in-date-range", since="2024-08-25", until="2024-08-25")
     assert [r["event"] for r in one_day if r["fits"] == "certainly"] == ["2024-08-25-tinzaouaten"]
 
 
@@ -304,14 +346,24 @@ def test_events_per_region(store):
     # surrounding Kalala; the bodies found four kilometres from Ouro Fero); the last row holds
     # the events no place puts in a region (national measures, Bamako's own events...).
     assert column(rows, "region", "events", "incidents", "nearOnly") == [
-        ("Bandiagara", 12, 9, 0), ("Segou", 12, 12, 1), ("Mopti", 5, 4, 0), ("Nara", 2, 2, 1),
-        ("Kidal", 1, 1, 0), ("Timbuktu", 1, 1, 0), ("(no region given)", 22, 6, 0)]
+        ("Bandiagara", 12, 9, 0), ("Segou", 12, 12, 1), ("Mopti", 5, 4, 0),
+        # Kidal: the drone strike (four accounts, one incident), the July battle at Tinzaouaten
+        # (Wikipedia's and Al Arabiya's accounts, one incident) and Al Arabiya's July airstrikes.
+        ("Kidal", 3, 3, 1), ("Nara", 2, 2, 1), ("Timbuktu", 1, 1, 0),
+        # The other documents' background events (the 2012 rebellion, the 2021 coup...).
+        ("(no region given)", 24, 5, 0)]
     events = {row["event"] for row in ask(store, "search-events", words="")}
-    assert sum(row["events"] for row in rows) == len(events)
+    # The column adds up, each incident once: five accounts retell another's incident (the
+    # drone strike by Africanews and Al Arabiya, the battle by Al Arabiya, and the May 2024
+    # release's joint Ogota/Ouemb\u00e9 and Kalala/Boura accounts).
+    retold = {"africanews-2024-08-25-tinzaouaten", "alarabiya-2024-08-25-tinzaouaten",
+              "alarabiya-2024-07-tinzaouaten-battle", "hrw-2024-05-08-ogota-ouembe", "hrw-2024-05-08-kalala-boura"}
+    assert retold <= events
+    assert sum(row["events"] for row in rows) == len(events - retold)
 
 
 def test_uncertain_dates(store):
-    rows = {row["event"]: row for row in ask(store, "uncertain-dates")}
+    rows = {row["event"]: row for row in chap(store, "uncertain-dates")}
     assert len(rows) == 28
     assert rows["msa-d-attacks-on-isgs"]["precision"] == "unknown date"
     assert rows["2024-02-17-konokassi-cemetery"]["note"] == "counted from: Malian drone strike on a wedding in Konokassi"
@@ -320,7 +372,7 @@ def test_uncertain_dates(store):
 
 
 def test_uncertain_attributions(store):
-    rows = ask(store, "uncertain-attributions")
+    rows = chap(store, "uncertain-attributions")
     assert column(rows, "event", "actor", "role", "certainty") == [
         ("2024-01-kalala", "Fulani", "victim community", "implied"),
         ("2024-01-26-ouro-fero-bodies", "Malian armed forces", "perpetrator", "implied"),
@@ -328,14 +380,14 @@ def test_uncertain_attributions(store):
 
 
 def test_civic_space_crackdown(store):
-    rows = ask(store, "civic-space-crackdown")
+    rows = chap(store, "civic-space-crackdown")
     assert column(rows, "event")[-3:] == ["2024-03-31-call-for-elections", "2024-04-10-decree", "2024-07-ban-lifted"]
     assert ("2024-04-10", "Council of Ministers", "Political parties and associations") in column(rows, "date", "by", "concerning")
     assert len(rows) == 8  # the three dissolutions, without an umbrella event over them
 
 
 def test_accountability(store):
-    rows = ask(store, "accountability")
+    rows = chap(store, "accountability")
     assert column(rows, "date", "court", "link", "group", "status") == [
         ("2024-06-01/2024-06-30", "International Criminal Court", "membership", "Al-Qaida in Islamic Maghreb", "former"),
         ("2024-06-21", "International Criminal Court", "leadership", "Ansar Dine", "former")]
@@ -371,9 +423,9 @@ def test_event_evidence_quotes_stand_at_their_offsets_in_the_source(store):
 
 
 def test_search_events_and_injection_attempts_match_nothing(store):
-    assert column(ask(store, "search-events"), "event") == [
+    assert column(chap(store, "search-events"), "event") == [
         "2024-02-16-konokassi", "2024-02-17-konokassi-cemetery", "2024-08-25-tinzaouaten"]
-    assert len(ask(store, "search-events", words="WAGNER")) == 6
+    assert len(chap(store, "search-events", words="WAGNER")) == 6
     before = store.triple_count()
     for value in ['"} ; DROP ALL', "> . ?s ?p ?o", "') } ; DELETE WHERE { ?s ?p ?o } #", '" || true || "']:
         assert ask(store, "search-events", words=value) == []
@@ -432,7 +484,10 @@ def test_build_writes_a_report_answering_every_question(tmp_path):
     for query in list_queries():
         assert f"### {query.title}" in report and query.example in report
     assert "| 2024-08-25 | Tinzaouaten | Kidal | Malian armed forces | stated | 7 | 5 | 2024-08-25-tinzaouaten |" in report
-    assert 'Coded from Human Rights Watch, "World Report 2025: Mali", published January 2025.' in report
+    # Every bundled document is cited, the chapter among them.
+    coded = next(line for line in report.splitlines() if line.startswith("Coded from "))
+    assert 'Human Rights Watch, "World Report 2025: Mali", published January 2025' in coded
+    assert coded.endswith(".") and coded.count("; ") == 4
     build(tmp_path / "b")
     assert (tmp_path / "b" / "report.md").read_bytes() == report.encode("utf-8")
 
@@ -496,17 +551,22 @@ def two_sources():
 
 def test_each_incident_counts_once_with_the_most_conservative_figure(two_sources):
     # Ogota + Ouembe: A says 28 + 4 = 32, B's joint total "at least 30" covers both: 30, from B.
-    # Tegourou: A says 2, B 5: 2, from A. JNIM: 30 + 2 in 2 incidents, not 69 in 5 accounts.
+    # Tegourou: A says 2, B 5: 2, from A. JNIM: 30 + 2, not 69 in 5 accounts; Ogota + Ouembe
+    # counts as the two incidents A (the finer document) tells, Tegourou as one: 3 incidents.
     rows = ask(two_sources, "people-killed-by-actor")
-    assert column(rows, "slug", "events", "killedBest") == [("jnim", 2, 32), ("", 2, 32)]
+    assert column(rows, "slug", "events", "killedBest") == [("jnim", 3, 32), ("", 3, 32)]
     # Each document's own account, whatever the other says.
     assert column(ask(two_sources, "people-killed-by-actor", source="doc-a"), "slug", "events", "killedBest",
                   "children") == [("jnim", 3, 34, 3), ("", 3, 34, 3)]
     assert column(ask(two_sources, "people-killed-by-actor", source="doc-b"), "slug", "events", "killedBest") == [
         ("jnim", 2, 35), ("", 2, 35)]
-    # B calls JNIM's part "alleged": with stated attributions only, the joint total drops out.
+    # B calls JNIM's part "alleged", but A states it: a part one document states counts as
+    # stated, so with stated attributions only the joint 30 stays beside Tegourou's 2.
     assert column(ask(two_sources, "people-killed-by-actor", stated_only="true"), "slug", "killedBest") == [
-        ("jnim", 2), ("", 2)]
+        ("jnim", 32), ("", 32)]
+    # B's own account, where JNIM's part in the joint total is only alleged, drops it.
+    assert column(ask(two_sources, "people-killed-by-actor", source="doc-b", stated_only="true"),
+                  "slug", "killedBest") == [("jnim", 5), ("", 5)]
 
 
 def test_disagreements_list_each_documents_figure_words_and_document(two_sources):
@@ -524,8 +584,42 @@ def test_disagreements_list_each_documents_figure_words_and_document(two_sources
     assert len(rows) == len(said)
 
 
-def test_no_disagreements_in_one_document(store):
-    assert ask(store, "disagreements") == []
+def test_no_disagreements_in_one_document(tmp_path):
+    import shutil
+
+    import yaml
+
+    from graph.emit import build_graph
+    from graph.resources import seeds_dir
+    root = tmp_path / "corpus"
+    (root / "sources").mkdir(parents=True)
+    shutil.copytree(seeds_dir() / "sources" / "hrw-wr2025-mali", root / "sources" / "hrw-wr2025-mali")
+    for shared in seeds_dir().iterdir():
+        if shared.is_file():
+            shutil.copy(shared, root / shared.name)
+    # The shared actors and places, less the quotes from the other documents.
+    for name in ("actors.yaml", "places.yaml"):
+        records = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+        text = (root / "sources/hrw-wr2025-mali/hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
+        for record in records:
+            if isinstance(record.get("aliases"), list):
+                record["aliases"] = [a for a in record["aliases"] if not isinstance(a, str) or a in text]
+            if isinstance(record.get("evidence"), list):
+                record["evidence"] = [e for e in record["evidence"]
+                                      if not isinstance(e, dict) or e.get("source", "hrw-wr2025-mali") == "hrw-wr2025-mali"]
+        records = [r for r in records if r.get("evidence") != []]  # only the other documents name it
+        (root / name).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    graph = build_graph(root)
+    with open_store(seed_graph=graph) as one:
+        assert ask(one, "incidents-by-perpetrator")  # the chapter's events are there
+        assert ask(one, "disagreements") == []
+
+
+def test_disagreements_on_the_bundled_seeds_are_about_incidents_several_documents_tell(store):
+    rows = ask(store, "disagreements")
+    assert rows
+    for group in {row["group"] for row in rows}:
+        assert len({row["document"] for row in rows if row["group"] == group}) >= 2, group
 
 
 def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
@@ -538,7 +632,7 @@ def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
     csv_out = CliRunner().invoke(cli.main, ["query", "actor-timeline", "--limit", "2", "--format", "csv"])
     assert len(csv_out.stdout.splitlines()) == 3 and "rows 1-2 of" in csv_out.stderr
     # Aggregates answer in full whatever --limit would say, since they have no page.
-    assert len(malikg("query", "people-killed-by-actor").output.splitlines()) == 2 + 6
+    assert len(malikg("query", "people-killed-by-actor").output.splitlines()) == 2 + 7
 
 
 def test_report_reads_as_prose_for_people(tmp_path):
@@ -547,7 +641,7 @@ def test_report_reads_as_prose_for_people(tmp_path):
     assert "| actor | events | killed (low) | killed (best) | children | id |" in report
     assert "killedLow" not in report and "saysSo" not in report
     assert "| January 2024 | Kalala | Dozo |" in report and "2024-01-01/2024-01-31" not in report
-    assert "| (no region given) | 22 | 6 |" in report
+    assert "| (no region given) | 24 | 5 |" in report
     # Under each table, the command that gives that very table; variants are named as such.
     section = report.split('<a id="q-drone-strikes"></a>')[1].split("<a id=")[0]
     assert "```\nmalikg query drone-strikes\n```" in section
