@@ -11,14 +11,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from . import coding_checks, validate
-from .emit import build_graph
+from .emit import code
 from .files import write_together
 from .namespaces import MK, OA
 from .seeds import read_seeds
+from .store import MemoryStore, ontology_quads
+from .summary import rebuild as rebuild_summary
 
 
 @dataclass
@@ -98,16 +101,25 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     """
     started = time.perf_counter()
     timings = {}
-    graph = build_graph(seeds_folder, base)
-    coding_checks.check(read_seeds(seeds_folder))
+    seeds = read_seeds(seeds_folder)
+    coded = code(seeds, base)
+    graph = coded.graph()
+    coding_checks.check(seeds)
     timings["load"] = time.perf_counter() - started
     mark = time.perf_counter()
-    validate.check(graph)
+    # One store answers the SHACL-SPARQL rules (over the data alone) and then, given the
+    # ontology and its summaries, the companion files' queries: the data are loaded once.
+    # The ontology goes in first, into its own graph, as a store created from the seeds has it
+    # (the order things were added is the order a query without ORDER BY meets them).
+    store = MemoryStore()
+    store.oxigraph.load(ontology_quads() + coded.ntriples.encode("utf-8"), ox.RdfFormat.N_QUADS)
+    validate.check(graph, store.oxigraph)
     timings["shacl"] = time.perf_counter() - mark
     mark = time.perf_counter()
     out_dir = Path(out_dir)
     outputs: dict[Path, bytes | str] = {out_dir / "graph.ttl": turtle(graph)}
-    outputs.update(companion_files(graph, out_dir))
+    rebuild_summary(store.oxigraph)
+    outputs.update(companion_files(graph, out_dir, store))
     timings["outputs"] = time.perf_counter() - mark
     write_together(out_dir, {path.name: data for path, data in outputs.items()})
     result = BuildResult(out_dir, sorted(outputs), len(graph), count_kinds(graph),
@@ -122,15 +134,16 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     return result
 
 
-def companion_files(graph: Graph, out_dir: Path) -> dict[Path, bytes | str]:
-    """The research report, the actor-network page, the ontology reference and the timeline, built from the graph."""
+def companion_files(graph: Graph, out_dir: Path, store=None) -> dict[Path, bytes | str]:
+    """The research report, the actor-network page, the ontology reference and the timeline, built
+    from the graph, or from ``store`` when given (a store holding the ontology and that graph)."""
     from .docs import render as ontology_reference
     from .html import actor_network_page
     from .report import render_report
     from .store import open_store
 
     # One in-memory store, loaded once, answers both the report's queries and the page's.
-    with open_store(seed_graph=graph) as store:
+    with (open_store(seed_graph=graph) if store is None else store) as store:
         files = {
             out_dir / "report.md": render_report(store),
             out_dir / "actors.html": actor_network_page(store),

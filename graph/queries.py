@@ -166,7 +166,10 @@ def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None,
               limit: int | None = None, offset: int = 0) -> Result:
     """The answer of ``query``; with ``limit``, rows ``offset`` .. ``offset + limit`` of it.
 
-    The page's Result carries ``total``, the number of rows of the whole answer.
+    The page's Result carries ``total``, the number of rows of the whole answer. A SELECT that
+    sets no LIMIT, OFFSET or trailing VALUES of its own (every bundled list) is paged by the
+    engine: it runs the checked text with ``LIMIT``/``OFFSET`` appended, and a COUNT around it
+    (``graph.sparql.paged``); any other query is answered in full and the page cut from it.
     """
     if limit is not None and (limit < 0 or offset < 0):
         raise MalikgError("--limit and --offset take a number of rows, 0 or more")
@@ -177,7 +180,9 @@ def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None,
     # the union, so that a quick look at the vocabulary needs no GRAPH clause.
     target = _DefaultGraphOnly(store) if query.graphs or _bundled(query) else store
     result = run(target, query.text, params, declared=query.declared,
-                 allow_remote=allow_remote, timeout=timeout)
+                 allow_remote=allow_remote, timeout=timeout, limit=limit, offset=offset)
+    if result.total is not None:  # the engine answered the page and counted the whole
+        return result
     total = len(result.rows) if result.form == "SELECT" else None
     if limit is not None and result.form == "SELECT" and (offset or total > limit):
         result = page_of(result, offset, limit)

@@ -10,6 +10,7 @@ only ever be one IRI or one literal.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import re
@@ -65,6 +66,8 @@ class QueryInfo:
     subselect: bool                     # that group is a bare sub-SELECT
     trailing_values: bool               # the query ends with its own VALUES block
     limit: int | None = None            # the top-level LIMIT, if any
+    offset: int | None = None           # the top-level OFFSET, if any
+    select: int | None = None           # offset in ``text`` of the top-level SELECT keyword
 
 
 # The top-level WHERE group has to be found by position so parameters can be spliced in as a
@@ -73,7 +76,7 @@ class QueryInfo:
 _WHERE = pyparsing.Located(_grammar.WhereClause)("where_span")
 _DATASETS = pyparsing.ZeroOrMore(_grammar.DatasetClause)
 _LOCATOR = _grammar.Prologue + (
-    _grammar.SelectClause + _DATASETS + _WHERE
+    pyparsing.Located(_grammar.SelectClause)("select_span") + _DATASETS + _WHERE
     | pyparsing.CaselessKeyword("CONSTRUCT") + _grammar.ConstructTemplate + _DATASETS + _WHERE
     | pyparsing.CaselessKeyword("ASK") + _DATASETS + _WHERE
     | pyparsing.CaselessKeyword("DESCRIBE") + (pyparsing.OneOrMore(_grammar.VarOrIri) | "*")
@@ -108,10 +111,60 @@ def inspect_query(text: str, *, allow_remote: bool = False) -> QueryInfo:
 CHECKED: dict[str, QueryInfo] = {}
 
 
+#: Texts the library derived from a checked text (a page of it, its row count: see ``paged``),
+#: with what the check of the original says of them; the most recent few.
+_DERIVED: dict[str, QueryInfo] = {}
+
+
 def analyse(text: str) -> QueryInfo:
     """Parse ``text`` (cached) and describe it, without applying any policy except refusing updates."""
-    known = CHECKED.get(text)
+    known = CHECKED.get(text) or _DERIVED.get(text)
     return known if known is not None else analyse_text(text)
+
+
+def pageable(info: QueryInfo) -> bool:
+    """Whether ``paged`` can page a query: a SELECT with no LIMIT, OFFSET or VALUES of its own after WHERE."""
+    return (info.form == "SELECT" and info.select is not None and info.where is not None
+            and info.limit is None and info.offset is None and not info.trailing_values)
+
+
+def paged(info: QueryInfo, text: str, limit: int, offset: int = 0) -> tuple[str, str]:
+    """The texts the engine runs for rows ``offset`` .. ``offset + limit`` of a checked SELECT, and
+    for the number of rows of its whole answer: ``(page, count)``.
+
+    ``text`` is ``info.text`` as ``with_values`` bound it (a VALUES block inside its WHERE group,
+    which leaves the head and the end of the text as they were). The page is that text with
+    ``LIMIT n OFFSET m`` appended; the count is ``SELECT (COUNT(*) AS ?total) WHERE { ... }``
+    around the query from its SELECT keyword on, its prologue kept in front. Why the read-only
+    check of ``info`` holds for both without parsing them again: what is added is written here
+    from two integers and fixed words, after the query's last token (its own LIMIT, OFFSET and
+    trailing VALUES are ruled out by ``pageable``, and a comment ends at the newline added
+    first) or around the whole query as a sub-SELECT; neither adds a SERVICE, a FROM or an
+    update, and neither changes what the query's own text reads. tests/test_query_checks.py
+    parses both for every bundled list and finds the same verdict.
+    """
+    if not pageable(info):
+        raise ValueError("only a SELECT without LIMIT, OFFSET or a trailing VALUES can be paged")
+    limit, offset = int(limit), int(offset)
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset are numbers of rows, 0 or more")
+    page = f"{text}\nLIMIT {limit}" + (f" OFFSET {offset}" if offset else "") + "\n"
+    head = "SELECT (COUNT(*) AS ?total) WHERE {\n"
+    count = f"{text[:info.select]}{head}{text[info.select:]}\n}}\n"
+    open_ = info.select + len(head) - 2
+    grown = len(text) - len(info.text)  # the bound VALUES block, inside the WHERE group
+    where = (info.where[0], info.where[1] + grown)
+    _remember(page, dataclasses.replace(info, text=page, where=where, subselect=info.subselect and not grown,
+                                        limit=limit, offset=offset or None))
+    _remember(count, dataclasses.replace(info, text=count, variables=("total",), where=(open_, len(count) - 2),
+                                         subselect=True, trailing_values=False, limit=None, offset=None))
+    return page, count
+
+
+def _remember(text: str, info: QueryInfo) -> None:
+    if len(_DERIVED) >= 64:
+        _DERIVED.pop(next(iter(_DERIVED)))
+    _DERIVED[text] = info
 
 
 @functools.lru_cache(maxsize=256)
@@ -134,8 +187,9 @@ def analyse_text(text: str) -> QueryInfo:
             head = _LOCATOR.parse_string(expanded, parse_all=False)
             span = head["where_span"]
             where = _braces(expanded, span["locn_start"], span["locn_end"])
+            select = _skip_blank(expanded, head["select_span"]["locn_start"]) if "select_span" in head else None
         except (pyparsing.ParseException, KeyError):
-            where = None  # CONSTRUCT WHERE { template } or DESCRIBE without WHERE
+            where = select = None  # CONSTRUCT WHERE { template } or DESCRIBE without WHERE
     query = tree[1]
     services, datasets = [], []
     for node in _walk(query):
@@ -154,13 +208,13 @@ def analyse_text(text: str) -> QueryInfo:
         datasets=tuple(datasets), text=expanded, where=where,
         subselect=isinstance(where_group, CompValue) and where_group.name == "SubSelect",
         trailing_values="valuesClause" in query,
-        limit=_limit(query),
+        limit=_limit(query, "limit"), offset=_limit(query, "offset"), select=select,
     )
 
 
-def _limit(query: CompValue) -> int | None:
+def _limit(query: CompValue, clause: str) -> int | None:
     clauses = query["limitoffset"] if "limitoffset" in query else None
-    return int(clauses["limit"]) if clauses is not None and "limit" in clauses else None
+    return int(clauses[clause]) if clauses is not None and clause in clauses else None
 
 
 def canonical_text(text: str) -> str:
@@ -474,8 +528,13 @@ def to_python(term):
 
 def run(store, text: str, params: Mapping[str, str] | None = None, *,
         declared: Mapping[str, object] | None = None, allow_remote: bool = False,
-        timeout: float | None = 30.0) -> Result:
+        timeout: float | None = 30.0, limit: int | None = None, offset: int = 0) -> Result:
     """Inspect ``text``, bind ``params`` against ``declared``, and answer it from ``store``.
+
+    With ``limit``, a SELECT the engine can page (``pageable``) answers rows ``offset`` ..
+    ``offset + limit`` only, evaluated so by the engine (``paged``), and the Result's ``total``
+    is the count of the whole answer, asked of the engine in a second query. Any other query
+    answers in full (the caller pages it).
 
     The answer is fully materialised in a worker thread; if that takes longer than ``timeout``
     seconds, MalikgError("query timed out after N s"). pyoxigraph releases the GIL while it
@@ -484,21 +543,31 @@ def run(store, text: str, params: Mapping[str, str] | None = None, *,
     """
     info = inspect_query(text, allow_remote=allow_remote)
     bindings = bind(params or {}, declared or {})
-
-    def evaluate() -> Result:
+    def answer(text: str, bindings) -> Result:
         # pyoxigraph evaluates lazily, so errors can surface while the answer is serialised.
         # They are turned into a message inside the except clause and raised after it, so no
         # traceback carries pyoxigraph's result object to another thread: pyo3 refuses to
         # drop it anywhere but the thread that made it.
         try:
-            return Result.from_pyoxigraph(info.form, store.query(info.text, bindings))
+            return Result.from_pyoxigraph(info.form, store.query(text, bindings))
         except SyntaxError as error:
             failure = f"SPARQL error: {_first_line(error)}"
         except (OSError, RuntimeError, ValueError) as error:
             failure = f"query failed: {_first_line(error)}"
         raise MalikgError(failure)
 
-    return _within(evaluate, timeout)
+    if limit is not None and pageable(info):
+        page, count = paged(info, with_values(info.text, bindings), limit, offset)
+
+        def evaluate_page() -> Result:
+            result = answer(page, {})
+            total = answer(count, {}).rows
+            result.total = to_python(total[0][0]) if total and total[0][0] is not None else 0
+            return result
+
+        return _within(evaluate_page, timeout)
+
+    return _within(lambda: answer(info.text, bindings), timeout)
 
 
 def _first_line(error: BaseException) -> str:

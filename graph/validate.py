@@ -85,11 +85,12 @@ def _short(term, base: str) -> str:
     return text
 
 
-def _sparql_violations(data: Graph, base: str) -> set[Violation]:
-    import pyoxigraph
+def _sparql_violations(data: Graph, base: str, store=None) -> set[Violation]:
+    if store is None:
+        import pyoxigraph
 
-    store = pyoxigraph.Store()
-    store.load(data.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+        store = pyoxigraph.Store()
+        store.load(data.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
     found = set()
     for rule in _shapes()[1]:
         for row in store.query(rule.query):
@@ -108,14 +109,18 @@ def _value(row, name: str) -> str:
     return "" if term is None else term.value
 
 
-def shacl_violations(data: Graph) -> list[Violation]:
-    """Every SHACL violation of ``data``, sorted, empty when the graph conforms."""
+def shacl_violations(data: Graph, store=None) -> list[Violation]:
+    """Every SHACL violation of ``data``, sorted, empty when the graph conforms.
+
+    ``store``: a pyoxigraph Store whose default graph holds the same triples as ``data``, for
+    the SPARQL-based constraints (else they load ``data`` into a store of their own).
+    """
     import pyshacl  # imported here: it is slow to import and only validation needs it
 
     base = base_iri()
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
                                            advanced=True, allow_warnings=True)
-    violations = _sparql_violations(data, base)
+    violations = _sparql_violations(data, base, store)
     if not conforms:
         for result in report.subjects(SH.resultSeverity, SH.Violation):
             focus = report.value(result, SH.focusNode)
@@ -125,9 +130,10 @@ def shacl_violations(data: Graph) -> list[Violation]:
     return sorted(violations)
 
 
-def check(data: Graph) -> None:
-    """Raise ValidationFailed naming the first violation (and how many there are)."""
-    violations = shacl_violations(data)
+def check(data: Graph, store=None) -> None:
+    """Raise ValidationFailed naming the first violation (and how many there are); ``store`` as
+    for ``shacl_violations``."""
+    violations = shacl_violations(data, store)
     if violations:
         more = f" (and {len(violations) - 1} more; run malikg validate)" if len(violations) > 1 else ""
         first = violations[0]

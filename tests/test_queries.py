@@ -635,6 +635,21 @@ def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
     assert len(malikg("query", "people-killed-by-actor").output.splitlines()) == 2 + 7
 
 
+@pytest.mark.parametrize("name", ["actor-timeline", "region-timeline", "search-events", "uncertain-attributions",
+                                  "detentions-and-disappearances", "civic-space-crackdown"])
+def test_the_engine_pages_a_list_as_the_whole_answer_sliced(name):
+    from graph.queries import get_query, run_query
+
+    query = get_query(name)
+    with open_store() as store:
+        whole = run_query(store, query)
+        assert whole.total is None or whole.total == len(whole.rows)
+        for offset, limit in ((0, 3), (2, 5), (len(whole.rows) - 1, 4), (len(whole.rows) + 3, 2), (0, 0)):
+            page = run_query(store, query, limit=limit, offset=offset)
+            assert page.total == len(whole.rows), (name, offset, limit)
+            assert page.rows == whole.rows[offset:offset + limit], (name, offset, limit)
+
+
 def test_report_reads_as_prose_for_people(tmp_path):
     result = build(tmp_path / "out")
     report = (result.out_dir / "report.md").read_text(encoding="utf-8")

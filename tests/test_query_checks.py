@@ -30,3 +30,46 @@ def test_a_changed_text_is_parsed_and_checked_again():
     assert changed not in sparql.CHECKED
     with pytest.raises(MalikgError):
         sparql.inspect_query(changed)
+
+
+def _verdict(info: sparql.QueryInfo) -> tuple:
+    return info.form, info.services, info.datasets
+
+
+def test_a_page_and_its_count_read_as_the_checked_query_does():
+    # The engine runs the checked text with LIMIT/OFFSET appended, and a COUNT around it; a
+    # fresh parse of both finds what the check of the original found, and the page's limits.
+    remember_bundled_checks()
+    lists = [query for query in list_queries() if query.page]
+    assert len(lists) >= 10
+    for query in lists:
+        info = sparql.analyse(query.text)
+        assert sparql.pageable(info), query.name
+        bound = sparql.with_values(info.text, sparql.bind({}, query.declared))
+        page, count = sparql.paged(info, bound, 7, 3)
+        assert page.startswith(bound) and count.endswith("\n}\n")
+        parsed_page, parsed_count = sparql.analyse_text(page), sparql.analyse_text(count)
+        assert _verdict(parsed_page) == _verdict(info) == ("SELECT", (), ()), query.name
+        assert (parsed_page.limit, parsed_page.offset) == (7, 3)
+        assert _verdict(parsed_count) == _verdict(info) and parsed_count.variables == ("total",)
+        # What the library remembered of the derived texts is what parsing them says.
+        for text, parsed in ((page, parsed_page), (count, parsed_count)):
+            assert sparql.analyse(text) == parsed, query.name
+
+
+def test_a_query_with_its_own_limit_or_trailing_values_is_not_paged_by_the_engine():
+    for text in ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5",
+                 "SELECT ?s WHERE { ?s ?p ?o } OFFSET 5",
+                 "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <urn:a> }",
+                 "ASK { ?s ?p ?o }"):
+        assert not sparql.pageable(sparql.analyse_text(text)), text
+    with pytest.raises(ValueError):
+        sparql.paged(sparql.analyse_text("ASK { ?s ?p ?o }"), "ASK { ?s ?p ?o }", 1)
+
+
+def test_a_comment_at_the_end_does_not_swallow_the_page():
+    text = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s # the end"
+    info = sparql.analyse_text(text)
+    page, count = sparql.paged(info, info.text, 2)
+    assert sparql.analyse_text(page).limit == 2
+    assert sparql.analyse_text(count).variables == ("total",)
