@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
-import pyparsing
-from rdflib.plugins.sparql import parser as _grammar
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from . import formats
 from .errors import MalikgError
@@ -73,17 +70,26 @@ class QueryInfo:
 # The top-level WHERE group has to be found by position so parameters can be spliced in as a
 # VALUES block. rdflib's parse tree keeps no offsets, so this re-parses the query head with
 # rdflib's own grammar pieces and pyparsing's Located; rdflib's grammar objects are not modified.
-_WHERE = pyparsing.Located(_grammar.WhereClause)("where_span")
-_DATASETS = pyparsing.ZeroOrMore(_grammar.DatasetClause)
-_LOCATOR = _grammar.Prologue + (
-    pyparsing.Located(_grammar.SelectClause)("select_span") + _DATASETS + _WHERE
-    | pyparsing.CaselessKeyword("CONSTRUCT") + _grammar.ConstructTemplate + _DATASETS + _WHERE
-    | pyparsing.CaselessKeyword("ASK") + _DATASETS + _WHERE
-    | pyparsing.CaselessKeyword("DESCRIBE") + (pyparsing.OneOrMore(_grammar.VarOrIri) | "*")
-    + _DATASETS + pyparsing.Optional(_WHERE)
-)
-# The very comment-skipping element rdflib installed, so no grammar object gains a second one.
-_LOCATOR.ignore(_grammar.QueryUnit.ignoreExprs[0])
+# Built on first use: a run that only meets queries checked ahead of time (the bundled ones)
+# never imports rdflib's SPARQL grammar, a third of a second.
+@functools.cache
+def _parser():
+    import pyparsing
+    from rdflib.plugins.sparql import parser as grammar
+
+    where = pyparsing.Located(grammar.WhereClause)("where_span")
+    datasets = pyparsing.ZeroOrMore(grammar.DatasetClause)
+    locator = grammar.Prologue + (
+        pyparsing.Located(grammar.SelectClause)("select_span") + datasets + where
+        | pyparsing.CaselessKeyword("CONSTRUCT") + grammar.ConstructTemplate + datasets + where
+        | pyparsing.CaselessKeyword("ASK") + datasets + where
+        | pyparsing.CaselessKeyword("DESCRIBE") + (pyparsing.OneOrMore(grammar.VarOrIri) | "*")
+        + datasets + pyparsing.Optional(where)
+    )
+    # The very comment-skipping element rdflib installed, so no grammar object gains a second one.
+    locator.ignore(grammar.QueryUnit.ignoreExprs[0])
+    return pyparsing, grammar, locator
+
 
 # pyparsing's packrat cache is process-wide; one parse at a time keeps it consistent.
 _PARSE_LOCK = threading.Lock()
@@ -173,6 +179,9 @@ def analyse_text(text: str) -> QueryInfo:
     if len(text) > MAX_QUERY_CHARS:
         raise MalikgError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
     expanded = canonical_text(text)
+    pyparsing, _grammar, locator = _parser()
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     with _PARSE_LOCK:
         try:
             tree = _grammar.parseQuery(expanded)
@@ -184,7 +193,7 @@ def analyse_text(text: str) -> QueryInfo:
             raise MalikgError("the query nests brackets or groups too deeply to be parsed "
                               "(a few hundred levels at most)") from None
         try:
-            head = _LOCATOR.parse_string(expanded, parse_all=False)
+            head = locator.parse_string(expanded, parse_all=False)
             span = head["where_span"]
             where = _braces(expanded, span["locn_start"], span["locn_end"])
             select = _skip_blank(expanded, head["select_span"]["locn_start"]) if "select_span" in head else None
@@ -212,7 +221,7 @@ def analyse_text(text: str) -> QueryInfo:
     )
 
 
-def _limit(query: CompValue, clause: str) -> int | None:
+def _limit(query, clause: str) -> int | None:
     clauses = query["limitoffset"] if "limitoffset" in query else None
     return int(clauses[clause]) if clauses is not None and clause in clauses else None
 
@@ -230,7 +239,7 @@ def canonical_text(text: str) -> str:
     expanded = text
     if "\\u" in text or "\\U" in text:
         try:
-            expanded = _grammar.expandUnicodeEscapes(text)
+            expanded = _parser()[1].expandUnicodeEscapes(text)
         except ValueError as error:
             raise MalikgError(f"SPARQL syntax error: {error}") from None
         if _ESCAPE.search(expanded):
@@ -247,6 +256,7 @@ def canonical_text(text: str) -> str:
 
 
 def _is_update(text: str) -> bool:
+    pyparsing, _grammar, _ = _parser()
     try:
         update = _grammar.parseUpdate(text)
     except pyparsing.ParseException:
@@ -254,7 +264,7 @@ def _is_update(text: str) -> bool:
     return "request" in update  # a bare prologue parses as an empty update
 
 
-def _syntax_error(error: pyparsing.ParseException, text: str) -> MalikgError:
+def _syntax_error(error, text: str) -> MalikgError:
     found = getattr(error, "found", "")
     near = f" near {found}" if found else ""
     return MalikgError(f"SPARQL syntax error at line {error.lineno}, column {error.col}{near}")
@@ -284,6 +294,9 @@ def _skip_blank(text: str, i: int) -> int:
 
 
 def _walk(node):
+    import pyparsing
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node
         for value in dict.values(node):
@@ -294,6 +307,8 @@ def _walk(node):
 
 
 def _show(term) -> str:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(term, CompValue) and term.name == "pname":
         return f"{term['prefix'] or ''}:{term['localname'] or ''}"
     text = term.n3() if hasattr(term, "n3") else str(term)
