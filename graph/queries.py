@@ -166,10 +166,11 @@ def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None,
               limit: int | None = None, offset: int = 0) -> Result:
     """The answer of ``query``; with ``limit``, rows ``offset`` .. ``offset + limit`` of it.
 
-    The page's Result carries ``total``, the number of rows of the whole answer. A SELECT that
-    sets no LIMIT, OFFSET or trailing VALUES of its own (every bundled list) is paged by the
-    engine: it runs the checked text with ``LIMIT``/``OFFSET`` appended, and a COUNT around it
-    (``graph.sparql.paged``); any other query is answered in full and the page cut from it.
+    The page's Result carries ``total``, the number of rows of the whole answer. On a local
+    store the engine evaluates the query once, and only the page's rows are kept of the
+    solutions it streams (the others are counted); on an endpoint, a SELECT that sets no LIMIT,
+    OFFSET or trailing VALUES of its own (every bundled list) is sent with ``LIMIT``/``OFFSET``
+    appended and a COUNT around it (``graph.sparql.run`` says why each).
     """
     if limit is not None and (limit < 0 or offset < 0):
         raise MalikgError("--limit and --offset take a number of rows, 0 or more")
@@ -179,38 +180,15 @@ def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None,
     # alone: faster on Oxigraph (1.3-2x), and what most servers do. Other ad-hoc queries keep
     # the union, so that a quick look at the vocabulary needs no GRAPH clause.
     target = _DefaultGraphOnly(store) if query.graphs or _bundled(query) else store
-    result = run(target, query.text, params, declared=query.declared,
-                 allow_remote=allow_remote, timeout=timeout, limit=limit, offset=offset)
-    if result.total is not None:  # the engine answered the page and counted the whole
-        return result
-    total = len(result.rows) if result.form == "SELECT" else None
-    if limit is not None and result.form == "SELECT" and (offset or total > limit):
-        result = page_of(result, offset, limit)
-    result.total = total
+    from .store import RemoteStore
+
+    result = run(target, query.text, params, declared=query.declared, allow_remote=allow_remote,
+                 timeout=timeout, limit=limit, offset=offset, engine_pages=isinstance(store, RemoteStore))
+    if result.total is None and result.form == "SELECT":
+        result.total = len(result.rows)
     return result
 
 
-def page_of(result: Result, offset: int, limit: int) -> Result:
-    """Rows ``offset`` .. ``offset + limit`` of a SELECT result, as a Result of their own."""
-    def binding(term) -> dict:
-        import pyoxigraph as ox
-
-        if isinstance(term, ox.NamedNode):
-            return {"type": "uri", "value": term.value}
-        if isinstance(term, ox.BlankNode):
-            return {"type": "bnode", "value": term.value}
-        found = {"type": "literal", "value": term.value}
-        if term.language:
-            found["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            found["datatype"] = term.datatype.value
-        return found
-
-    rows = result.rows[offset:offset + limit]
-    document = {"head": {"vars": result.variables},
-                "results": {"bindings": [{v: binding(t) for v, t in zip(result.variables, row) if t is not None}
-                                         for row in rows]}}
-    return Result("SELECT", result.variables, json.dumps(document, ensure_ascii=False).encode())
 
 
 def _bundled(query: NamedQuery) -> bool:

@@ -637,7 +637,7 @@ def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
 
 @pytest.mark.parametrize("name", ["actor-timeline", "region-timeline", "search-events", "uncertain-attributions",
                                   "detentions-and-disappearances", "civic-space-crackdown"])
-def test_the_engine_pages_a_list_as_the_whole_answer_sliced(name):
+def test_a_page_of_a_list_is_the_whole_answer_sliced_and_counted(name):
     from graph.queries import get_query, run_query
 
     query = get_query(name)

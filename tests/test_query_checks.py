@@ -73,3 +73,23 @@ def test_a_comment_at_the_end_does_not_swallow_the_page():
     page, count = sparql.paged(info, info.text, 2)
     assert sparql.analyse_text(page).limit == 2
     assert sparql.analyse_text(count).variables == ("total",)
+
+
+def test_the_page_asked_of_an_endpoint_is_the_page_of_the_whole_answer():
+    # What an endpoint is sent (LIMIT/OFFSET appended, a COUNT around it) answers, on a local
+    # engine, as the whole answer sliced.
+    from graph.queries import get_query
+    from graph.store import open_store
+
+    query = get_query("actor-timeline")
+    with open_store() as store:
+        target = store.oxigraph
+        whole = sparql.run(store, query.text, declared=query.declared, timeout=None)
+        for offset, limit in ((0, 4), (3, 5), (len(whole.rows) + 1, 2)):
+            info = sparql.analyse(query.text)
+            page, count = sparql.paged(info, sparql.with_values(info.text, sparql.bind({}, query.declared)),
+                                       limit, offset)
+            rows = [tuple(s) for s in target.query(page, use_default_graph_as_union=False)]
+            assert rows == whole.rows[offset:offset + limit]
+            counted = next(iter(target.query(count, use_default_graph_as_union=False)))
+            assert int(counted[0].value) == len(whole.rows)
