@@ -109,7 +109,7 @@ def export(store, output: Output, fmt: str | None = None, *, with_ontology: bool
     with tempfile.TemporaryDirectory(prefix=".malikg-export-", dir=scratch_dir) as scratch:
         data = Path(scratch) / "data.nq"
         with open(data, "wb") as stream:
-            body = _Body(stream)
+            body = _Body(stream, declares=rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS))
             store.dump(body, ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
                        with_ontology=with_ontology, with_summaries=with_summaries)
             body.close()
@@ -140,13 +140,14 @@ class _Body:
     the vocabularies and prefixes they use noted, integer subtypes put back (``retyped``), then
     on to ``stream``."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, *, declares: bool = True):
         self._stream, self._rest = stream, b""
         self.triples = 0
         self._description = b"\n<" + str(dataset_iri()).encode()
         # Namespaces (of vocabularies or prefixes) not seen yet, each looked for once per batch
-        # until found: the scans for those a graph never uses are most of this pass's work.
-        self._known = {**prefixes(), **_EXTRA_PREFIXES}
+        # until found: the scans for those a graph never uses are most of this pass's work, so
+        # the prefixes are looked for only where the output declares them (not N-Triples/N-Quads).
+        self._known = {**prefixes(), **_EXTRA_PREFIXES} if declares else {}
         self._unseen = {iri: b"<" + iri.encode() for iri in {*VOCABULARIES.values(), *self._known.values()}}
         self._seen: set[str] = set()
 

@@ -722,7 +722,8 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
             for n, graph in enumerate(graphs):
                 raw = scratch / f"graph-{n}.nt"
                 store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                parts.append((graph, _sort_file(raw, scratch / f"graph-{n}.sorted.nt", unique=False)))
+                parts.append((graph, _Sorting(raw, unique=False) if n == 0 and rdf_format == ox.RdfFormat.N_QUADS
+                              else _sort_file(raw, scratch / f"graph-{n}.sorted.nt", unique=False)))
         else:
             raw = scratch / "graph.nt"
             if with_ontology or with_summaries:
@@ -733,11 +734,17 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
                 union.serialize(str(raw), ox.RdfFormat.N_TRIPLES)
             else:
                 store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=default)
-            parts = [(default, _sort_file(raw, scratch / "graph.sorted.nt", unique=with_ontology or with_summaries))]
+            unique = with_ontology or with_summaries
+            parts = [(default, _Sorting(raw, unique=unique) if rdf_format == ox.RdfFormat.N_TRIPLES
+                      else _sort_file(raw, scratch / "graph.sorted.nt", unique=unique))]
 
         if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             with _binary_output(output) as stream:
                 for graph, path in parts:
+                    if isinstance(path, _Sorting):  # the default graph: sort(1)'s output as it comes
+                        for chunk in path.chunks():
+                            stream.write(chunk)
+                        continue
                     for lines in _line_batches(path):
                         stream.write(_nquads(graph, lines) if rdf_format.supports_datasets else b"".join(lines))
             return
@@ -770,6 +777,36 @@ def _sort_file(source: Path, target: Path, *, unique: bool) -> Path:
                    env={**os.environ, "LC_ALL": "C"})
     source.unlink()
     return target
+
+
+class _Sorting:
+    """The lines of an N-Triples file sorted as ``_sort_file`` sorts them, read from sort(1)'s
+    output as it writes it: no sorted copy is written to disk and read back (most of the data
+    an export moves)."""
+
+    def __init__(self, source: Path, *, unique: bool):
+        self.source, self.unique = source, unique
+
+    def chunks(self, size: int = 1 << 24) -> Iterator[bytes]:
+        sort = shutil.which("sort")
+        if sort is None:
+            target = _sort_file(self.source, self.source.with_suffix(".sorted.nt"), unique=self.unique)
+            with open(target, "rb") as stream:
+                yield from iter(lambda: stream.read(size), b"")
+            return
+        command = [sort, "-S", "1G", "-T", str(self.source.parent)] + (["-u"] if self.unique else [])
+        with subprocess.Popen(command + [str(self.source)], stdout=subprocess.PIPE,
+                              env={**os.environ, "LC_ALL": "C"}) as process:
+            try:
+                yield from iter(lambda: process.stdout.read(size), b"")
+            except BaseException:
+                process.kill()
+                raise
+            finally:
+                process.stdout.close()
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, command)
+        self.source.unlink()
 
 
 def _line_batches(path: Path, size: int = 1 << 24) -> Iterator[list[bytes]]:

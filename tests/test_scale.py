@@ -390,11 +390,13 @@ def test_the_reference_counts_accounts_where_the_library_counts_incidents(seed):
         assert new != old
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, not yet explained: on the chapter plus synthetic events, "
-                   "events-per-region gives Kidal 27 events where its reference query counts 29")
-def test_every_query_answers_as_its_reference_on_synthetic_data(chapter_synthetic):
+def test_every_query_answers_as_its_reference_on_synthetic_data(chapter_synthetic, chapter_seed):
+    # Beside the chapter the synthetic events were made for, not the whole corpus: the reference
+    # texts count accounts, and the corpus's other documents retell the chapter's Tinzaouaten
+    # strike and the Tinzaouaten battle, which the library counts once each (Kidal: 29 accounts,
+    # 27 incidents besides the one placed only near).
     result, _ = chapter_synthetic
-    with open_store() as store:
+    with open_store(seed_graph=chapter_seed) as store:
         store.load(result.path, "nt")
         assert _equal_to_the_reference(store, seeds=False) == len(list_queries(REFERENCE))
 
