@@ -33,19 +33,6 @@ _UNION = ("the vocabulary's labels sit in the ontology's named graph, which a st
           "--union-default-graph does not query: ")
 #: (server, question) -> what the server does instead, measured on the seeds.
 KNOWN = {
-    ("virtuoso", "acled-comparison"):
-        "integer / integer is integer division in Virtuoso: percentChange 29 instead of 29.9 (cast to xsd:decimal)",
-    ("virtuoso", "actor-relations"):
-        "an unbound ?since formatted into a string gives ' ' and a month '2024-08' gives ' 2024-08' (leading space)",
-    ("virtuoso", "drone-strikes"):
-        "11 rows instead of 4: the region column lists every place up the mk:within* chain "
-        "(Konokassi, Mali, ...) instead of the region only",
-    ("virtuoso", "incidents-by-perpetrator"):
-        "37 rows instead of 7: one row per place up the mk:within* chain (region filter not applied)",
-    ("virtuoso", "incidents-in-date-range"):
-        "no rows instead of 10: the date-range comparison against the typed parameters matches nothing",
-    ("virtuoso", "uncertain-dates"):
-        "CONCAT with an unbound value gives 'counted from: ' and an undated row '/' instead of unbound",
     ("virtuoso", "alliances"):
         "rejected: HTTP 400 Virtuoso 37000 Error SP031: SPARQL compiler: Internal error: "
         "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED (graph/analysis/network_queries.py's _PAIR_INCIDENTS, "
