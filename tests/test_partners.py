@@ -111,6 +111,33 @@ def test_named_query_answers_as_embedded(server, name, endpoints, store):
     assert sorted(mine[1:]) == sorted(theirs[1:])
 
 
+#: Named queries asked with other parameters than their defaults: a single day, a range with
+#: month-dated incidents in it, a later start, and actors whose incidents have co-perpetrators
+#: or sites placed only near a village.
+ASKED_WITH = [
+    ("incidents-in-date-range", {"since": "2024-02-16", "until": "2024-02-16"}),
+    ("incidents-in-date-range", {"since": "2024-06-01", "until": "2024-09-30"}),
+    ("drone-strikes", {"since": "2024-02-17"}),
+    ("actor-relations", {"actor": "dozo"}),
+    ("incidents-by-perpetrator", {"actor": "jnim"}),
+    ("incidents-by-perpetrator", {"actor": "malian-armed-forces"}),
+]
+
+
+@pytest.mark.parametrize("server", SERVERS)
+@pytest.mark.parametrize("name,params", ASKED_WITH,
+                         ids=[f"{n}-{'-'.join(p.values())}" for n, p in ASKED_WITH])
+def test_named_query_with_parameters_answers_as_embedded(server, name, params, endpoints, store):
+    expected = format_result(run_named(store, name, params), "csv")
+    expected = expected.decode() if isinstance(expected, bytes) else expected
+    pairs = [arg for key, value in params.items() for arg in ("-p", f"{key}={value}")]
+    answered = _invoke(["query", name, *pairs, "--format", "csv", "--endpoint", endpoints(server)])
+    mine, theirs = answered.splitlines(), expected.splitlines()
+    assert len(theirs) > 1, "the embedded store answers rows"
+    assert mine[:1] == theirs[:1]
+    assert sorted(mine[1:]) == sorted(theirs[1:])
+
+
 @pytest.fixture(scope="module")
 def embedded_analyses():
     return {name: _invoke([name, "--format", "json"]) for name in ANALYSES}
