@@ -391,10 +391,9 @@ def test_the_reference_counts_accounts_where_the_library_counts_incidents(seed):
 
 
 def test_every_query_answers_as_its_reference_on_synthetic_data(chapter_synthetic, chapter_seed):
-    # Beside the chapter the synthetic events were made for, not the whole corpus: the reference
-    # texts count accounts, and the corpus's other documents retell the chapter's Tinzaouaten
-    # strike and the Tinzaouaten battle, which the library counts once each (Kidal: 29 accounts,
-    # 27 incidents besides the one placed only near).
+    # The chapter alone beneath the synthetic events: a store seeded with the whole bundled
+    # corpus would hold the three accounts of the Tinzaouaten strike and the two of the battle,
+    # which the reference texts count as five events and the library as two incidents.
     result, _ = chapter_synthetic
     with open_store(seed_graph=chapter_seed) as store:
         store.load(result.path, "nt")
