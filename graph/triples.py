@@ -125,6 +125,9 @@ class HarmSlugs:
         return base if n == 1 else f"{base}-{n}"
 
 
+# --- one node's triples ------------------------------------------------------------------------
+
+
 def _about(subject: str, pairs: Iterable[tuple[str, str | None]], evidence: Iterable[str] = ()) -> str:
     """The N-Triples of one node: each (predicate, object) pair whose object is given, then the
     quotes it is derived from."""
@@ -250,9 +253,11 @@ class Writer:
             (MK_["excerptNote"], _text(excerpt_note or None)), (DCTERMS_["license"], licence or None)]))
 
     # --- the record kinds --------------------------------------------------------------------
-    # Each kind is a table of (predicate, object) pairs about its node, written by :func:`_about`;
-    # an object of None is an optional field left out. The few triples whose subject is another
-    # node (the event's mk:harm, the shortcuts a role implies) are written beside the table.
+    # A node met once (a document, an actor, a place, a claim, a relation) is a table of
+    # (predicate, object) pairs, written by :func:`_about`; an object of None is an optional field
+    # left out. The kinds met for every event of millions (event, participation, harm) are one
+    # f-string each instead: on CPython 3.11 a loop over a table costs about twice the time of
+    # writing the triples themselves, and synth and the ACLED import must stay as fast as they are.
 
     def actor(self, a: str, *, identifier: str, label: str | None, classes: Sequence[str] = (),
               actor_type: str | None = None, inter_code: int | None = None,
@@ -285,7 +290,7 @@ class Writer:
               themes: Iterable[str] = (), places: Iterable[str] = (), day: str | None = None,
               earliest: str | None = None, latest: str | None = None,
               date_basis: str | None = None, date_text: str | None = None,
-              own: Iterable[tuple[str, str | None]] = (), evidence: Iterable[str] = (),
+              own: Iterable[tuple[str, str]] = (), evidence: Iterable[str] = (),
               document: str | None = None, publisher: str | None = None) -> None:
         """An event (mk:Event and its kind's class): type, themes, places, SEM time bounds, account.
 
@@ -293,16 +298,34 @@ class Writer:
         and stands for both bounds unless ``earliest`` / ``latest`` say otherwise. ``own`` are
         (predicate, object) pairs a source's own columns add (ACLED's event id, tags...).
         """
+        lines = [f"{e} {A} {MK_['Event']} .\n"]
+        for cls in classes:
+            lines.append(f"{e} {A} {cls} .\n")
+        lines.append(f"{e} {IDENTIFIER} {literal(identifier)} .\n"
+                     f"{e} {SEM_['eventType']} {MKV_[event_type]} .\n"
+                     f"{e} {MK_['datePrecision']} {MKV_[precision]} .\n")
+        if label is not None:
+            lines.append(f"{e} {LABEL} {literal(label)} .\n")
+        for theme in themes:
+            lines.append(f"{e} {MK_['theme']} {MKV_[theme]} .\n")
+        for place in places:
+            lines.append(f"{e} {SEM_['hasPlace']} {place} .\n")
+        if day is not None:
+            lines.append(f"{e} {SEM_['hasTimeStamp']} \"{day}\"^^<{XSD_DATE}> .\n")
         earliest = earliest or day
         latest = latest or day
-        self.lines.append(_about(e, [
-            (A, MK_["Event"]), *((A, cls) for cls in classes), (IDENTIFIER, literal(identifier)),
-            (SEM_["eventType"], MKV_[event_type]), (MK_["datePrecision"], MKV_[precision]),
-            (LABEL, _text(label)), *((MK_["theme"], MKV_[theme]) for theme in themes),
-            *((SEM_["hasPlace"], place) for place in places), (SEM_["hasTimeStamp"], _date(day)),
-            (SEM_["hasEarliestBeginTimeStamp"], _date(earliest)),
-            (SEM_["hasLatestEndTimeStamp"], _date(latest)), (MK_["dateBasis"], _concept(date_basis)),
-            (MK_["dateText"], _text(date_text)), *own], evidence))
+        if earliest is not None:
+            lines.append(f"{e} {SEM_['hasEarliestBeginTimeStamp']} \"{earliest}\"^^<{XSD_DATE}> .\n"
+                         f"{e} {SEM_['hasLatestEndTimeStamp']} \"{latest}\"^^<{XSD_DATE}> .\n")
+        if date_basis is not None:
+            lines.append(f"{e} {MK_['dateBasis']} {MKV_[date_basis]} .\n")
+        if date_text is not None:
+            lines.append(f"{e} {MK_['dateText']} {literal(date_text)} .\n")
+        for predicate, obj in own:
+            lines.append(f"{e} {predicate} {obj} .\n")
+        for quote in evidence:
+            lines.append(f"{e} {DERIVED} {quote} .\n")
+        self.lines.append("".join(lines))
         self.account(e, document, publisher)
 
     def participation(self, event: str, p: str, *, actor: str, role: str, certainty: str,
@@ -312,17 +335,20 @@ class Writer:
 
         ``name_in_source`` / ``inter_code``: the name and actor code the source gave the actor.
         """
-        shortcut = MK_["perpetrator"] if role in PERPETRATOR_ROLES else \
-            MK_["target"] if role in TARGET_ROLES else None
-        self.lines.append(
-            f"{event} {MK_['participation']} {p} .\n" + _about(p, [
-                (A, MK_["Participation"]), (MK_["participant"], actor), (SEM_["roleType"], MKV_[role]),
-                (MK_["certainty"], MKV_[certainty])])
-            + f"{event} {SEM_['hasActor']} {actor} .\n"
-            + _about(p, [(MK_["participantNote"], _text(note or None)),
-                         (MK_["nameInSource"], _text(name_in_source)),
-                         (MK_["interCode"], _integer(inter_code))])
-            + (f"{event} {shortcut} {actor} .\n" if shortcut else ""))
+        lines = (f"{event} {MK_['participation']} {p} .\n{p} {A} {MK_['Participation']} .\n"
+                 f"{p} {MK_['participant']} {actor} .\n{p} {SEM_['roleType']} {MKV_[role]} .\n"
+                 f"{p} {MK_['certainty']} {MKV_[certainty]} .\n{event} {SEM_['hasActor']} {actor} .\n")
+        if note:
+            lines += f"{p} {MK_['participantNote']} {literal(note)} .\n"
+        if name_in_source is not None:
+            lines += f"{p} {MK_['nameInSource']} {literal(name_in_source)} .\n"
+        if inter_code is not None:
+            lines += f"{p} {MK_['interCode']} \"{inter_code}\"^^<{XSD_INTEGER}> .\n"
+        if role in PERPETRATOR_ROLES:
+            lines += f"{event} {MK_['perpetrator']} {actor} .\n"
+        elif role in TARGET_ROLES:
+            lines += f"{event} {MK_['target']} {actor} .\n"
+        self.lines.append(lines)
 
     def harm(self, h: str, *, harm_type: str, qualifier: str, parent: str | None = None,
              part_of: str | None = None, count: int | None = None,
@@ -333,16 +359,30 @@ class Writer:
 
         ``bounds`` (low, best, high) default to what :func:`count_bounds` derives from the count.
         """
+        lines = [f"{h} {A} {MK_['Harm']} .\n{h} {MK_['harmType']} {MKV_[harm_type]} .\n"
+                 f"{h} {MK_['countQualifier']} {MKV_[qualifier]} .\n"]
+        if parent is not None:
+            lines.append(f"{parent} {MK_['harm']} {h} .\n")
+        if part_of is not None:
+            lines.append(f"{part_of} {MK_['includes']} {h} .\n")
+        if count is not None:
+            lines.append(f"{h} {MK_['count']} \"{count}\"^^<{XSD_INTEGER}> .\n")
         low, best, high = bounds if bounds is not None else count_bounds(count, qualifier)
-        self.lines.append(
-            _about(h, [(A, MK_["Harm"]), (MK_["harmType"], MKV_[harm_type]),
-                       (MK_["countQualifier"], MKV_[qualifier])])
-            + (f"{parent} {MK_['harm']} {h} .\n" if parent is not None else "")
-            + (f"{part_of} {MK_['includes']} {h} .\n" if part_of is not None else "")
-            + _about(h, [(MK_["count"], _integer(count)), (MK_["low"], _integer(low)),
-                         (MK_["best"], _integer(best)), (MK_["high"], _integer(high)),
-                         (MK_["victimGroup"], _concept(group)), (MK_["victimCommunity"], community),
-                         (MK_["victimDescription"], _text(description or None))], evidence))
+        if low is not None:
+            lines.append(f"{h} {MK_['low']} \"{low}\"^^<{XSD_INTEGER}> .\n")
+        if best is not None:
+            lines.append(f"{h} {MK_['best']} \"{best}\"^^<{XSD_INTEGER}> .\n")
+        if high is not None:
+            lines.append(f"{h} {MK_['high']} \"{high}\"^^<{XSD_INTEGER}> .\n")
+        if group is not None:
+            lines.append(f"{h} {MK_['victimGroup']} {MKV_[group]} .\n")
+        if community is not None:
+            lines.append(f"{h} {MK_['victimCommunity']} {community} .\n")
+        if description:
+            lines.append(f"{h} {MK_['victimDescription']} {literal(description)} .\n")
+        for quote in evidence:
+            lines.append(f"{h} {DERIVED} {quote} .\n")
+        self.lines.append("".join(lines))
 
     def claim(self, c: str, *, identifier: str, about: Iterable[str], motive: str,
               claimants: Iterable[str], certainty: str, label: str | None = None,

@@ -36,6 +36,19 @@ _TEXT_COLUMNS = (("sourceScale", "source_scale"), ("acledSource", "source"), ("a
                  ("disorderType", "disorder_type"), ("acledDataId", "data_id"))
 
 
+def _dates(row: _Row) -> dict[str, str]:
+    """The event's day, or its earliest and latest days: ACLED's week is its date +/- 3 days,
+    its month the calendar month."""
+    if row.precision == 1:
+        return {"day": row.date.isoformat()}
+    if row.precision == 2:
+        return {"earliest": (row.date - dt.timedelta(days=3)).isoformat(),
+                "latest": (row.date + dt.timedelta(days=3)).isoformat()}
+    first = row.date.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return {"earliest": first.isoformat(), "latest": last.isoformat()}
+
+
 class _Emitter:
     """Turns checked rows into N-Triples lines, minting IRIs and resolving names as it goes.
 
@@ -74,13 +87,6 @@ class _Emitter:
         event = w.node("event", slug)
         evidence, document = self._evidence(row, doc_slug)
         place = self._places(row, evidence)
-        if row.precision == 1:
-            day, earliest, latest = row.date.isoformat(), None, None
-        elif row.precision == 2:
-            day, earliest, latest = None, row.date - dt.timedelta(days=3), row.date + dt.timedelta(days=3)
-        else:
-            first = row.date.replace(day=1)
-            day, earliest, latest = None, first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         own = [(MK_["acledEventId"], literal(row.acled_id))]
         own += [(MK_[prop], literal(getattr(row, column)))
                 for prop, column in _TEXT_COLUMNS if getattr(row, column)]
@@ -93,8 +99,7 @@ class _Emitter:
         w.event(event, identifier=slug, label=self._label(row, row.places["location"]),
                 event_type=row.sub_type,
                 themes=("civic-space" if row.event_type in CIVIC_EVENT_TYPES else "armed-conflict",),
-                places=(_iri(place.iri),), precision=_PRECISIONS[row.precision], day=day,
-                earliest=earliest and earliest.isoformat(), latest=latest and latest.isoformat(),
+                places=(_iri(place.iri),), precision=_PRECISIONS[row.precision], **_dates(row),
                 date_basis="stated-date", date_text=row.date_text, own=own, evidence=(evidence,),
                 document=document, publisher=_iri(self.r.publisher) if self.r.publisher else None)
         self._participations(event, slug, row, evidence)
