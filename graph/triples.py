@@ -55,6 +55,8 @@ XSD_INTEGER, XSD_DATE, XSD_NONNEG = str(XSD.integer), str(XSD.date), str(XSD.non
 XSD_GYEAR, XSD_GYEARMONTH, XSD_DECIMAL = str(XSD.gYear), str(XSD.gYearMonth), str(XSD.decimal)
 XSD_BOOLEAN, XSD_DATETIME = str(XSD.boolean), str(XSD.dateTime)
 
+_COUNT, _LOW, _BEST, _HIGH = MK_["count"], MK_["low"], MK_["best"], MK_["high"]
+
 #: Roles that make the shortcut properties mk:perpetrator and mk:target (docs/model.md).
 PERPETRATOR_ROLES = frozenset({"perpetrator", "co-perpetrator"})
 TARGET_ROLES = frozenset({"target", "victim-community"})
@@ -365,15 +367,10 @@ class Writer:
             lines.append(f"{parent} {MK_['harm']} {h} .\n")
         if part_of is not None:
             lines.append(f"{part_of} {MK_['includes']} {h} .\n")
-        if count is not None:
-            lines.append(f"{h} {MK_['count']} \"{count}\"^^<{XSD_INTEGER}> .\n")
         low, best, high = bounds if bounds is not None else count_bounds(count, qualifier)
-        if low is not None:
-            lines.append(f"{h} {MK_['low']} \"{low}\"^^<{XSD_INTEGER}> .\n")
-        if best is not None:
-            lines.append(f"{h} {MK_['best']} \"{best}\"^^<{XSD_INTEGER}> .\n")
-        if high is not None:
-            lines.append(f"{h} {MK_['high']} \"{high}\"^^<{XSD_INTEGER}> .\n")
+        for predicate, n in ((_COUNT, count), (_LOW, low), (_BEST, best), (_HIGH, high)):
+            if n is not None:
+                lines.append(f"{h} {predicate} \"{n}\"^^<{XSD_INTEGER}> .\n")
         if group is not None:
             lines.append(f"{h} {MK_['victimGroup']} {MKV_[group]} .\n")
         if community is not None:
