@@ -19,7 +19,8 @@ What it derives, for every **incident group** (the accounts joined by ``mk:sameI
 
 and, so that aggregate questions read a handful of rows instead of walking every event, the
 totals per actor and harm type (for all documents counted once, and for each document's own
-accounts), events per region and incidents per place.
+accounts), events per region and incidents per place; and, for the signed actor network, who
+acted against whom per actor pair and month (``_ActPairs``).
 
 Why Python over single-pattern scans: the engine joins with nested loops at ~10 µs a bound
 pattern, so one SELECT joining a dozen patterns per event costs ~100 s at 1M events, while a

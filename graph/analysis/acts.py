@@ -19,7 +19,7 @@ from ..errors import MalikgError
 from ..namespaces import base_iri
 from .dates import _XSD_DATE
 from .network_queries import (
-    _ACTS_ON_DAYS, _EVENT_ACTS, _EVENT_ENDS, _SUMMARY_PAIR_DAYS, _SUMMARY_PAIR_UNDATED, GRAPHS, act_pattern,
+    _ACTS_ON_DAYS, _EVENT_ACTS, _EVENT_ENDS, _SUMMARY_PAIR_DAYS, _SUMMARY_PAIR_UNDATED, GRAPHS, bound_act,
     select_rows,
 )
 from .vocabulary import iri_slug
@@ -102,7 +102,7 @@ class StoredActs(ListedActs):
         for kind in ("attack", "clashes"):
             for start in range(0, len(events), _BATCH):
                 values = " ".join(str(ox.NamedNode(f"{base}event/{e}")) for e in events[start:start + _BATCH])
-                for row in select_rows(self.store, _EVENT_ACTS % {"events": values, "pattern": act_pattern(kind)}):
+                for row in select_rows(self.store, _EVENT_ACTS % {"events": values, "pattern": bound_act(kind)}):
                     u, v = iri_slug(row["from"]), iri_slug(row["to"])
                     key = f"{kind}:{u}>{v}"
                     if self.network.has_edge(u, v, key):
@@ -157,8 +157,8 @@ class StoredActs(ListedActs):
         base, date = base_iri(), ox.NamedNode(_XSD_DATE)
         for edge in sorted(days):
             u, v, key = edge
-            pattern = act_pattern(key.split(":", 1)[0], str(ox.NamedNode(f"{base}actor/{u}")),
-                                  str(ox.NamedNode(f"{base}actor/{v}")))
+            pattern = bound_act(key.split(":", 1)[0], str(ox.NamedNode(f"{base}actor/{u}")),
+                                str(ox.NamedNode(f"{base}actor/{v}")))
             wanted = sorted(days[edge])
             for day in wanted:
                 self._on[(edge, day)] = []

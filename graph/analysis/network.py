@@ -410,10 +410,13 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents
     claims = _facts(rows["claims"], "claim")
     told = _told_in(claims, rows["claim quotes"], "claim")
     about: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows["claim events"]:
-        about[row["claim"]][iri_slug(row["event"])][row["p"]] = row["o"]
     begin, finish, precision_of = (str(SEM.hasEarliestBeginTimeStamp), str(SEM.hasLatestEndTimeStamp),
                                    str(MK.datePrecision))
+    for row in rows["claim events"]:
+        known = about[row["claim"]][iri_slug(row["event"])]
+        for name, prop in (("start", begin), ("end", finish), ("precision", precision_of)):
+            if row[name] is not None:
+                known[prop] = row[name]
     edges = []
     for iri, facts in claims.items():
         actor, against = _one(facts, MK.claimedActor), _one(facts, MK.retaliatedAgainst)

@@ -272,7 +272,8 @@ def chains(network: nx.MultiDiGraph, *, actor: str | None = None, max_length: in
     undated) and ``undated_link``; the last carries ``closes_cycle`` when its target is, or is
     tied to (composition, community tie or accusation), the first actor. ``actor`` keeps the
     chains with that actor in a step. With ``store``, incident steps quote their own evidence
-    rather than their actor pair's.
+    rather than their actor pair's; a network read without incident lists
+    (``signed_network(store, events=False)``, what ``malikg chains`` reads) needs it.
     """
     if max_length < 1:
         raise MalikgError(f"the maximum chain length must be at least 1, not {max_length}")
