@@ -5,7 +5,7 @@ A small WSGI application on the standard library's threaded server, in front of
 
 - ``GET /sparql?query=...``, ``POST /sparql`` with ``application/sparql-query`` or a form
   (``application/x-www-form-urlencoded``) with ``query=``. ``GET /sparql`` without a query
-  gives a SPARQL 1.1 Service Description.
+  gives a SPARQL 1.1 Service Description, whose default dataset is the exports' dataset node.
 - Answers are negotiated with ``Accept``: SPARQL results as JSON (default), XML, CSV or TSV;
   CONSTRUCT and DESCRIBE as Turtle (default), N-Triples, RDF/XML or JSON-LD. 406 otherwise.
 - Refused with 403: every update operation (``update=`` or ``application/sparql-update``),
@@ -424,26 +424,48 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
 
 
 def _service_description(environ) -> Response:
+    """The SPARQL 1.1 Service Description, whose default dataset is the dataset node of malikg's
+    exports (``{base}dataset``, graph.dataset), with ``void:sparqlEndpoint`` back to this endpoint:
+    a catalogue that harvests the export's description finds the endpoint, and one that asks the
+    endpoint finds the dataset. Every store holds the ontology and summary named graphs."""
+    from .dataset import TITLE, dataset_iri
+    from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
+
     sd = "http://www.w3.org/ns/sparql-service-description#"
     format_ns = "http://www.w3.org/ns/formats/"
+    void = "http://rdfs.org/ns/void#"
+    dcterms = "http://purl.org/dc/terms/"
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     endpoint = ox.NamedNode(request_uri(environ, include_query=False))
+    dataset = ox.NamedNode(str(dataset_iri()))
 
     def triple(p: str, o) -> ox.Triple:  # the endpoint IRI names the service too
         return ox.Triple(endpoint, ox.NamedNode(p), o)
 
     triples = [
-        triple("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(sd + "Service")),
+        ox.Triple(endpoint, a, ox.NamedNode(sd + "Service")),
         triple(sd + "endpoint", endpoint),
         triple(sd + "supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
         triple(sd + "feature", ox.NamedNode(sd + "UnionDefaultGraph")),
         *(triple(sd + "resultFormat", ox.NamedNode(format_ns + name)) for name in (
             "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
             "Turtle", "N-Triples", "RDF_XML", "JSON-LD")),
+        triple(sd + "defaultDataset", dataset),
+        ox.Triple(dataset, a, ox.NamedNode(sd + "Dataset")),
+        ox.Triple(dataset, ox.NamedNode(dcterms + "title"), ox.Literal(TITLE, language="en")),
+        ox.Triple(dataset, ox.NamedNode(void + "sparqlEndpoint"), endpoint),
     ]
+    graphs = {ox.BlankNode(f"{name}-graph"): graph  # labelled: the description is the same every time
+              for name, graph in (("ontology", ONTOLOGY_GRAPH), ("summary", SUMMARY_GRAPH))}
+    triples += [ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node) for node in graphs]
+    for node, graph in graphs.items():
+        triples += [ox.Triple(node, a, ox.NamedNode(sd + "NamedGraph")),
+                    ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(graph))]
     media_type = negotiate(environ.get("HTTP_ACCEPT", ""), list(_GRAPHS))
     if media_type is None:
         raise HttpError("406 Not Acceptable", "the service description is available as: " + ", ".join(_GRAPHS))
-    body = ox.serialize(triples, format=_GRAPHS[media_type], prefixes={"sd": sd, "formats": format_ns})
+    body = ox.serialize(triples, format=_GRAPHS[media_type],
+                        prefixes={"sd": sd, "formats": format_ns, "void": void, "dcterms": dcterms})
     return "200 OK", [("Content-Type", _with_charset(media_type)), ("Vary", "Accept")], body
 
 

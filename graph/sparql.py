@@ -201,9 +201,62 @@ def _is_update(text: str) -> bool:
 
 
 def _syntax_error(error: pyparsing.ParseException, text: str) -> MalikgError:
-    found = getattr(error, "found", "")
-    near = f" near {found}" if found else ""
-    return MalikgError(f"SPARQL syntax error at line {error.lineno}, column {error.col}{near}")
+    loc = max(error.loc, _furthest_failure(text))
+    found = _TOKEN.match(text, loc)
+    near = f" near {found.group()!r}" if found else " near end of text"
+    return MalikgError(f"SPARQL syntax error at line {pyparsing.lineno(loc, text)}, "
+                       f"column {pyparsing.col(loc, text)}{near}")
+
+
+_TOKEN = re.compile(r"[^\s(){}\[\],;.]{1,30}|[(){}\[\],;.]")
+
+
+def _furthest_failure(text: str) -> int:
+    """Where the parse got furthest before failing: the offset of the bad token.
+
+    pyparsing's own exception points at the start of the alternative it backed out of (the
+    FILTER, not the missing operand inside it). Every grammar terminal reports its failures,
+    for this one extra parse, and the furthest is the place the text stopped being SPARQL.
+    Called with ``_PARSE_LOCK`` held; the grammar is restored before it returns.
+    """
+    furthest = 0
+
+    def record(_text, loc, _element, _error):
+        nonlocal furthest
+        furthest = max(furthest, loc)
+
+    terminals = _terminals()
+    for terminal in terminals:
+        terminal.failAction = record
+    pyparsing.ParserElement.reset_cache()
+    try:
+        _grammar.parseQuery(text)
+    except (pyparsing.ParseException, RecursionError):
+        pass
+    finally:
+        for terminal in terminals:
+            terminal.failAction = None
+        pyparsing.ParserElement.reset_cache()
+    return furthest
+
+
+@functools.lru_cache(maxsize=1)
+def _terminals() -> tuple[pyparsing.Token, ...]:
+    """The grammar's terminals (keywords, punctuation, regular expressions), none with a fail action."""
+    seen, terminals, pending = set(), [], [_grammar.QueryUnit]
+    while pending:
+        element = pending.pop()
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        if isinstance(element, pyparsing.Token):
+            if element.failAction is None:
+                terminals.append(element)
+            continue
+        pending.extend(getattr(element, "exprs", ()))
+        if getattr(element, "expr", None) is not None:
+            pending.append(element.expr)
+    return tuple(terminals)
 
 
 def _braces(text: str, start: int, end: int) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -121,7 +122,9 @@ class _Data:
         answer = self.store.query(sparql, use_default_graph_as_union=False)
         reader = csv.reader(io.StringIO(answer.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")))
         next(reader, None)  # the header
-        return reader
+        # Interned, an IRI read by several of these reads is one string in memory, not one per
+        # read: at a million events that is gigabytes.
+        return ([sys.intern(cell) for cell in row] for row in reader)
 
     def pairs_of(self, sparql: str) -> Iterator[tuple[str, str]]:
         for row in self._rows(sparql):

@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 from graph.serve import make_app, negotiate
 from graph.sparql import run
@@ -128,6 +128,26 @@ def test_service_description_without_a_query(app):
     answer = call(app)
     assert answer["status"] == 200 and answer["headers"]["Content-Type"].startswith("text/turtle")
     assert b"sd:SPARQL11Query" in answer["body"] and b"<http://127.0.0.1/sparql>" in answer["body"]
+
+
+def test_service_description_names_the_dataset_it_serves(app, store):
+    """The SPARQL 1.1 Service Description's default dataset is the export's dataset node, with
+    void:sparqlEndpoint back to the endpoint and the two named graphs the named queries read."""
+    from graph.dataset import dataset_iri
+    from graph.namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
+
+    sd, void = "http://www.w3.org/ns/sparql-service-description#", "http://rdfs.org/ns/void#"
+    described = Graph().parse(data=call(app)["body"], format="turtle")
+    endpoint, dataset = URIRef("http://127.0.0.1/sparql"), dataset_iri()
+    assert dataset == URIRef(BASE + "dataset")
+    assert list(described.objects(endpoint, URIRef(sd + "defaultDataset"))) == [dataset]
+    assert list(described.objects(dataset, URIRef(void + "sparqlEndpoint"))) == [endpoint]
+    assert (dataset, RDF.type, URIRef(sd + "Dataset")) in described
+    named = {described.value(graph, URIRef(sd + "name")) for graph in described.objects(dataset, URIRef(sd + "namedGraph"))}
+    assert named == {URIRef(ONTOLOGY_GRAPH), URIRef(SUMMARY_GRAPH)}
+    # What the endpoint itself answers about those graphs agrees with the description.
+    for graph in named:
+        assert run(store, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").boolean is True
 
 
 @pytest.mark.parametrize("request_args,status,words", [

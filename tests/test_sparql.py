@@ -1,6 +1,7 @@
 """graph.sparql and graph.queries: read-only, parameter-safe, time-limited queries, and the CLI over them."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -12,7 +13,7 @@ from rich.cells import cell_len
 
 import cli
 from graph import queries as named
-from graph import resources
+from graph import resources, sparql
 from graph.errors import MalikgError
 from graph.sparql import analyse, bind, format_result, inspect_query, run, with_values
 from graph.store import MemoryStore, open_store
@@ -184,9 +185,31 @@ def test_a_query_that_mentions_select_in_a_string_is_still_an_ask():
     assert inspect_query('ASK { ?s ?p "SELECT * WHERE" }').form == "ASK"
 
 
+@pytest.mark.parametrize("text, where", [
+    # The missing operand, not the FILTER that holds it.
+    ("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}", "line 3, column 15 near ')'"),
+    # The second comma of an object list, not the start of the triple.
+    ("SELECT ?s WHERE {\n  ?s <urn:p> ?y ,, ?z .\n}", "line 2, column 18 near ','"),
+    # The unclosed BIND's closing brace, not the BIND.
+    ("SELECT ?x WHERE { ?x ?p ?o . BIND(1 AS ?x }", "line 1, column 43 near '}'"),
+    # ORDER BY DESC needs brackets: the bare variable is what is wrong.
+    ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY DESC ?x", "line 1, column 44 near '?x'"),
+    ("SELECT ?x WHERE { ?x ?p ?o } # a comment\n  LIMIT ten", "line 2, column 9 near 'ten'"),
+    ("SELECT ?x WHERE {\n  ?s a ?x .\n  OPTIONAL { ?s <urn:p> ?y\n}", "line 4, column 2 near end of text"),
+])
+def test_syntax_errors_point_at_the_bad_token(text, where):
+    with pytest.raises(MalikgError, match=re.escape(f"SPARQL syntax error at {where}")):
+        inspect_query(text)
+
+
+def test_a_syntax_error_leaves_the_grammar_as_it_was():
+    with pytest.raises(MalikgError):
+        inspect_query("SELECT ?s WHERE { ?s ?p ?o . FILTER(?o > ) }")
+    assert inspect_query("SELECT ?s WHERE { ?s ?p ?o . FILTER(?o > 1) }").variables == ("s",)
+    assert all(terminal.failAction is None for terminal in sparql._terminals())
+
+
 def test_syntax_errors_show_line_and_column():
-    with pytest.raises(MalikgError, match=r"SPARQL syntax error at line 3, column 3"):
-        inspect_query("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}")
     result = CliRunner().invoke(cli.main, ["query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o }\nLIMT 10"])
     assert result.exit_code == 2
     assert "line 2, column 1" in result.stderr
