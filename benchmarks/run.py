@@ -601,6 +601,9 @@ def benchmark(args) -> dict:
             shutil.rmtree(scratch, ignore_errors=True)
             if not args.keep_data:
                 path.unlink(missing_ok=True)
+            if args.json:  # after every size, so a run stopped later can still be reported (--from-json)
+                Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+                Path(args.json).write_text(json.dumps(run, indent=1))
     run["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
     run["machine"]["load_average_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     return run

@@ -353,7 +353,7 @@ def chains(actor, max_length, fmt, store_dir, endpoint):
     from graph.store import open_store
 
     with open_store(store_dir, endpoint) as store:
-        network = signed_network(store, counts=False, quotes=False)
+        network = signed_network(store, counts=False, quotes=False, events=False)
         found = find_chains(network, actor=actor, max_length=max_length, store=store)
     click.echo(to_json(found) if fmt == "json" else render_chains(found), nl=False)
 

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Graph
 
 from .errors import MalikgError
-from .namespaces import MK, MKV, base_iri, bind_prefixes
-from .resources import ontology_dir
+from .namespaces import MK, base_iri, bind_prefixes
 from .seeds import (RECORD_KINDS, Count, DateSpec, Record, SeedSet, Source, as_list, check_fields,
                     count_field, date_field, read_seeds, text_field)
 from .triples import (A, DCTERMS_, IDENTIFIER, LABEL, MK_, MKV_, RDFS_, SEM_, SKOS_, XSD_DATE,
                       XSD_DECIMAL, XSD_GYEAR, XSD_GYEARMONTH, XSD_INTEGER, HarmSlugs, Writer,
                       harm_slug, literal, typed)
+from .vocabulary import Vocabulary, ontology_graph, vocabulary  # noqa: F401  (ontology_graph: re-exported)
 
 ACTOR_CLASSES = {
     "armed-group": MK.ArmedGroup,
@@ -41,80 +39,6 @@ EVENT_CLASSES = {
     "political": MK.PoliticalEvent,
     "accountability": MK.AccountabilityEvent,
 }
-
-
-# --- the controlled vocabularies ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Concept local names by scheme, read from ontology/vocabulary.ttl."""
-
-    schemes: dict[str, frozenset[str]]
-    admin_levels: dict[str, int]
-    #: ACLED inter codes, from each actor type's skos:notation.
-    inter_codes: dict[str, int]
-    #: Relation types by their mk:tieFamily (alliance, affiliation, accusation, hostility...).
-    tie_families: dict[str, str]
-    #: Relation types that make an actor part of a community (mk:belonging).
-    belonging: frozenset[str]
-    #: Relation types whose target is a place rather than an actor (mk:targetsPlace).
-    place_relations: frozenset[str]
-
-    def check(self, record: Record, scheme: str, value, field_name: str) -> URIRef:
-        allowed = self.schemes.get(scheme, frozenset())
-        if not isinstance(value, str) or value not in allowed:
-            raise record.error(f"unknown {scheme_label(scheme)} {value!r}; expected one of: "
-                               + ", ".join(sorted(allowed)), field_name)
-        return MKV[value]
-
-
-def scheme_label(scheme: str) -> str:
-    words = []
-    for char in scheme:
-        if char.isupper() and words:
-            words.append(" ")
-        words.append(char.lower())
-    label = "".join(words)
-    if label.endswith("ies"):
-        return label[:-3] + "y"  # Certainties: certainty, not "certaintie"
-    return label[:-1] if label.endswith("s") else label
-
-
-@lru_cache(maxsize=None)
-def _vocabulary_from(path: Path) -> Vocabulary:
-    graph = Graph()
-    graph.parse(path, format="turtle")
-    schemes: dict[str, set[str]] = {}
-    for concept, scheme in graph.subject_objects(SKOS.inScheme):
-        if str(concept).startswith(str(MKV)) and str(scheme).startswith(str(MKV)):
-            schemes.setdefault(str(scheme)[len(MKV):], set()).add(str(concept)[len(MKV):])
-    levels = {str(c)[len(MKV):]: int(v) for c, v in graph.subject_objects(MK.adminLevel)
-              if str(c).startswith(str(MKV))}
-    codes = {str(c)[len(MKV):]: int(n) for c, n in graph.subject_objects(SKOS.notation)
-             if (c, SKOS.inScheme, MKV.ActorTypes) in graph}
-    def local(concept) -> str:
-        return str(concept)[len(MKV):]
-
-    families = {local(c): str(f) for c, f in graph.subject_objects(MK.tieFamily)}
-    flagged = {name: frozenset(local(c) for c, v in graph.subject_objects(MK[name]) if v.toPython() is True)
-               for name in ("belonging", "targetsPlace")}
-    return Vocabulary({k: frozenset(v) for k, v in schemes.items()}, levels, codes, families,
-                      flagged["belonging"], flagged["targetsPlace"])
-
-
-def vocabulary() -> Vocabulary:
-    return _vocabulary_from(ontology_dir() / "vocabulary.ttl")
-
-
-def ontology_graph() -> Graph:
-    """The ontology and its vocabularies (everything in ontology/*.ttl but the SHACL shapes, *shapes.ttl)."""
-    graph = Graph()
-    for path in sorted(ontology_dir().glob("*.ttl")):
-        if not path.name.endswith("shapes.ttl"):
-            graph.parse(path, format="turtle")
-    bind_prefixes(graph)
-    return graph
 
 
 # --- the seed emitter ---------------------------------------------------------------------------

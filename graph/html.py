@@ -432,7 +432,12 @@ def _spring(component: nx.Graph) -> dict[str, list[float]]:
         return {a: [0.0, 0.0], b: [_TIE, 0.0]}
     import numpy as np
 
-    laid = nx.spring_layout(component, seed=LAYOUT_SEED, iterations=200, k=3.0 / math.sqrt(len(component)))
+    # spring_layout draws its starting positions in the graph's node order, and the ties' order
+    # weighs in too: both sorted, so the page is the same whatever order the sets came in.
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(component))
+    ordered.add_edges_from(sorted(tuple(sorted(edge)) for edge in component.edges()))
+    laid = nx.spring_layout(ordered, seed=LAYOUT_SEED, iterations=200, k=3.0 / math.sqrt(len(component)))
     order = sorted(component)
     points = np.array([laid[n] for n in order], dtype=float)
     points -= points.mean(axis=0)

@@ -31,7 +31,7 @@ from . import formats
 from .errors import MalikgError
 from .files import exchange
 from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
-from .resources import ontology_dir
+from .vocabulary import ontology_files
 from .sparql import analyse, prefixes, with_values
 
 Source = Union[str, os.PathLike, bytes]
@@ -43,7 +43,6 @@ _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 _SUMMARY = ox.NamedNode(SUMMARY_GRAPH)
 # Not loaded into the store: the SHACL shapes (shapes.ttl, dcat-shapes.ttl) are for validation,
 # not for queries.
-_SHAPES_SUFFIX = "shapes.ttl"
 
 
 class Store:
@@ -605,11 +604,8 @@ def _initial_data(seed: bool, seed_graph, ontology) -> bytes:
 
 def ontology_quads(folder: str | os.PathLike | None = None) -> bytes:
     """Every ``*.ttl`` of the ontology folder except the SHACL shapes, as N-Quads in ONTOLOGY_GRAPH."""
-    folder = Path(folder) if folder is not None else ontology_dir()
     quads: list[ox.Quad] = []
-    for path in sorted(folder.glob("*.ttl")):
-        if path.name.endswith(_SHAPES_SUFFIX):
-            continue
+    for path in ontology_files(folder):
         parsed = _parse_errors(lambda: list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)), path)
         quads.extend(ox.Quad(q.subject, q.predicate, q.object, _ONTOLOGY) for q in parsed)
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""

@@ -19,7 +19,8 @@ What it derives, for every **incident group** (the accounts joined by ``mk:sameI
 
 and, so that aggregate questions read a handful of rows instead of walking every event, the
 totals per actor and harm type (for all documents counted once, and for each document's own
-accounts), events per region and incidents per place.
+accounts), events per region and incidents per place; and, for the signed actor network, who
+acted against whom per actor pair and month (``_ActPairs``).
 
 Why Python over single-pattern scans: the engine joins with nested loops at ~10 µs a bound
 pattern, so one SELECT joining a dozen patterns per event costs ~100 s at 1M events, while a
@@ -48,6 +49,7 @@ _DEFAULT = ox.DefaultGraph()
 _CHILDREN = {str(MKV.children), str(MKV.boys)}
 _PERPETRATOR_ROLES = {str(MKV.perpetrator): 0, str(MKV["co-perpetrator"]): 1}
 _SIDES = {str(MKV[r]) for r in ("perpetrator", "co-perpetrator", "side-a", "side-b")}
+_CLASH_SIDES = {str(MKV["side-a"]): 0, str(MKV["side-b"]): 1}
 _STATED = str(MKV.stated)
 _KILLED = str(MKV.killed)
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -309,12 +311,14 @@ def _summarise(store: ox.Store, emit) -> None:
     # event -> actor -> (best role rank, every certainty the accounts give it)
     perpetrators: dict[str, dict[str, tuple[int, set[str]]]] = {}
     sides: dict[str, set[str]] = {}  # event -> actors that took part on a side (battles included)
+    acts = _ActPairs(incidents, earliest, latest)
     for e, parts in participation.items():
         for part in parts:
             rank = _PERPETRATOR_ROLES.get(role.get(part, ""))
             actor = participant.get(part)
             if actor is not None and role.get(part) in _SIDES:
                 sides.setdefault(e, set()).add(actor)
+                acts.side(e, role[part], actor)
             if rank is None or actor is None:
                 continue
             actors = perpetrators.setdefault(e, {})
@@ -322,6 +326,10 @@ def _summarise(store: ox.Store, emit) -> None:
             certainties.add(certainty.get(part, ""))
             actors[actor] = (min(rank, old_rank), certainties)
     del participation, participant, role, certainty
+    for e, actor in data.pairs(MK.perpetrator):
+        acts.attack(e, actor, targets.get(e, ()))
+    acts.write(emit, base, canonical_of, document, lambda e: len(members[find(e)]))
+    del acts
     labels: dict[str, str] = {}
 
     def label(iri: str) -> str:
@@ -624,6 +632,85 @@ def _summarise(store: ox.Store, emit) -> None:
         if last is not None:
             emit(f"{node} {K.last} {_date(last)} .")
 
+
+
+class _ActPairs:
+    """Who acted against whom, per actor pair: what the signed network's attack and clash ties
+    read instead of walking every incident (graph/analysis/network.py).
+
+    An attack is an incident's mk:perpetrator against its mk:target, a clash its side-a against
+    its side-b (the network's own patterns); campaigns, political and accountability events are
+    not acts. Per (act, actor, other): how many accounts (as the network counts them), how many
+    incidents (counted once across documents, as the finest-telling document counts them), the
+    first and last dates, the first account of the first day (the one a tie quotes), and per
+    month its accounts and the days they began on, so that a retaliation chain finds the latest
+    act before a date without reading the acts themselves.
+    """
+
+    def __init__(self, incidents: set[str], earliest: dict[str, str], latest: dict[str, str]):
+        self.incidents, self.earliest, self.latest = incidents, earliest, latest
+        self.pairs: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # -> accounts
+        self._sides: dict[str, tuple[set[str], set[str]]] = {}
+
+    def side(self, event: str, role: str, actor: str) -> None:
+        if event in self.incidents and role in _CLASH_SIDES:
+            self._sides.setdefault(event, (set(), set()))[_CLASH_SIDES[role]].add(actor)
+
+    def attack(self, event: str, actor: str, targets: Iterable[str]) -> None:
+        if event in self.incidents:
+            for target in set(targets):
+                if target != actor:
+                    self.pairs[("attack", actor, target)].append(event)
+
+    def write(self, emit, base: str, canonical_of: dict[str, str], document, group_size) -> None:
+        for event, (side_a, side_b) in self._sides.items():
+            for a in side_a:
+                for b in side_b:
+                    if a != b:
+                        self.pairs[("clashes", a, b)].append(event)
+        self._sides.clear()
+        for (act, actor, other), accounts in sorted(self.pairs.items()):
+            accounts.sort()
+            node = f"{base}summary/acts/{act}/{_tail(actor)}/{_tail(other)}"
+            emit(f"<{node}> {A} {K.ActorPair} .")
+            emit(f"<{node}> {K.act} {_literal(act)} .")
+            emit(f"<{node}> {K.actor} <{actor}> .")
+            emit(f"<{node}> {K.against} <{other}> .")
+            emit(f"<{node}> {K.accounts} {_int(len(accounts))} .")
+            told: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            alone = 0
+            for e in accounts:
+                if group_size(e) == 1:
+                    alone += 1
+                else:
+                    told[canonical_of[e]][document(e)] += 1
+            emit(f"<{node}> {K.incidents} {_int(alone + sum(max(d.values()) for d in told.values()))} .")
+            starts = [self.earliest[e] for e in accounts if e in self.earliest]
+            ends = [self.latest[e] for e in accounts if e in self.latest]
+            first = min(starts, default=None)
+            if first is not None:
+                emit(f"<{node}> {K.first} {_date(first)} .")
+            if ends:
+                emit(f"<{node}> {K.last} {_date(max(ends))} .")
+            # accounts are sorted: the first found is the smallest IRI
+            quoted = next(e for e in accounts if self.earliest.get(e) == first)
+            emit(f"<{node}> {K.firstAccount} <{quoted}> .")
+            months: dict[str, list] = {}
+            for e in accounts:
+                day = self.earliest.get(e)
+                if day is None:
+                    emit(f"<{node}> {K.undatedAccount} <{e}> .")
+                    continue
+                month = months.setdefault(day[:7], [0, set()])
+                month[0] += 1
+                month[1].add(day)
+            for month, (count, days) in sorted(months.items()):
+                emit(f"<{node}/{month}> {A} {K.ActorPairMonth} .")
+                emit(f"<{node}/{month}> {K.pair} <{node}> .")
+                emit(f"<{node}/{month}> {K.month} \"{month}\"^^<{_XSD}gYearMonth> .")
+                emit(f"<{node}/{month}> {K.accounts} {_int(count)} .")
+                for day in sorted(days):
+                    emit(f"<{node}/{month}> {K.day} {_date(day)} .")
 
 
 def _figure_words(low: int | None, best: int | None, high: int | None) -> str:

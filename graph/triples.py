@@ -27,11 +27,12 @@ A short example::
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import MK, MKV, OA, SEM
+from .namespaces import GEO, MK, MKV, OA, SEM
 
 
 class _Terms(dict):
@@ -46,13 +47,15 @@ class _Terms(dict):
         return value
 
 
-MK_, MKV_, SEM_, OA_ = _Terms(MK), _Terms(MKV), _Terms(SEM), _Terms(OA)
+MK_, MKV_, SEM_, OA_, GEO_ = _Terms(MK), _Terms(MKV), _Terms(SEM), _Terms(OA), _Terms(GEO)
 PROV_, DCTERMS_, RDFS_, SKOS_ = _Terms(PROV), _Terms(DCTERMS), _Terms(RDFS), _Terms(SKOS)
-A = f"<{RDF.type}>"
+A, RDF_VALUE = f"<{RDF.type}>", f"<{RDF.value}>"
 LABEL, IDENTIFIER, DERIVED = RDFS_["label"], DCTERMS_["identifier"], PROV_["wasDerivedFrom"]
 XSD_INTEGER, XSD_DATE, XSD_NONNEG = str(XSD.integer), str(XSD.date), str(XSD.nonNegativeInteger)
 XSD_GYEAR, XSD_GYEARMONTH, XSD_DECIMAL = str(XSD.gYear), str(XSD.gYearMonth), str(XSD.decimal)
-XSD_BOOLEAN = str(XSD.boolean)
+XSD_BOOLEAN, XSD_DATETIME = str(XSD.boolean), str(XSD.dateTime)
+
+_COUNT, _LOW, _BEST, _HIGH = MK_["count"], MK_["low"], MK_["best"], MK_["high"]
 
 #: Roles that make the shortcut properties mk:perpetrator and mk:target (docs/model.md).
 PERPETRATOR_ROLES = frozenset({"perpetrator", "co-perpetrator"})
@@ -124,6 +127,38 @@ class HarmSlugs:
         return base if n == 1 else f"{base}-{n}"
 
 
+# --- one node's triples ------------------------------------------------------------------------
+
+
+def _about(subject: str, pairs: Iterable[tuple[str, str | None]], evidence: Iterable[str] = ()) -> str:
+    """The N-Triples of one node: each (predicate, object) pair whose object is given, then the
+    quotes it is derived from."""
+    lines = [f"{subject} {p} {o} .\n" for p, o in pairs if o is not None]
+    lines += [f"{subject} {DERIVED} {quote} .\n" for quote in evidence]
+    return "".join(lines)
+
+
+def _text(text: str | None) -> str | None:
+    return None if text is None else literal(text)
+
+
+def _concept(name: str | None) -> str | None:
+    return None if name is None else MKV_[name]
+
+
+def _integer(value: int | None) -> str | None:
+    return None if value is None else f'"{value}"^^<{XSD_INTEGER}>'
+
+
+def _date(iso: str | None) -> str | None:
+    return None if iso is None else f'"{iso}"^^<{XSD_DATE}>'
+
+
+def _claimed_by(claimants: Iterable[str]) -> list[tuple[str, str]]:
+    """mk:claimant with the sem:accordingTo it specialises (the store infers nothing)."""
+    return [pair for actor in claimants for pair in ((MK_["claimant"], actor), (SEM_["accordingTo"], actor))]
+
+
 class Writer:
     """N-Triples lines for the model's nodes, appended to ``lines``."""
 
@@ -184,81 +219,86 @@ class Writer:
         if publisher is not None:
             self.lines.append(f"{subject} {PROV_['wasAttributedTo']} {publisher} .\n")
 
-    def source_document(self, doc: str, *, identifier: str, title: str, issued: str,
-                        issued_type: str, language: str, sha256: str, characters: int,
+    def source_document(self, doc: str, *, title: str, identifier: str | None = None,
+                        issued: str | None = None, issued_type: str = XSD_DATE,
+                        language: str | None = None, sha256: str | None = None,
+                        characters: int | None = None, text: str | None = None,
                         citation: str | None = None, publisher: str | None = None,
                         kind: str | None = None, url: str | None = None,
                         retrieved: str | None = None, excerpt: bool | None = None,
                         excerpt_note: str | None = None, licence: str | None = None,
                         description: str | None = None) -> None:
-        """A source document: what it is, who published it, where this copy came from."""
-        add = self.add
-        for cls in (MK_["SourceDocument"], DCTERMS_["BibliographicResource"], PROV_["Entity"]):
-            add(doc, A, cls)
-        add(doc, LABEL, literal(title))
-        add(doc, DCTERMS_["title"], literal(title))
-        add(doc, IDENTIFIER, literal(identifier))
-        add(doc, DCTERMS_["description"], literal(description) if description else None)
-        add(doc, DCTERMS_["bibliographicCitation"], literal(citation) if citation else None)
-        add(doc, DCTERMS_["language"], literal(language))
-        add(doc, DCTERMS_["issued"], typed(issued, issued_type))
-        add(doc, MK_["sha256"], literal(sha256))
-        add(doc, MK_["characterCount"], typed(characters, XSD_INTEGER))
-        add(doc, DCTERMS_["publisher"], publisher)
-        add(doc, PROV_["wasAttributedTo"], publisher)
-        add(doc, MK_["documentKind"], MKV_[kind] if kind else None)
-        add(doc, DCTERMS_["source"], f"<{url}>" if url else None)
-        add(doc, MK_["retrievedFrom"], literal(retrieved) if retrieved else None)
-        add(doc, MK_["excerpt"], typed("true" if excerpt else "false", XSD_BOOLEAN)
-            if excerpt is not None else None)
-        add(doc, MK_["excerptNote"], literal(excerpt_note) if excerpt_note else None)
+        """A source document: what it is, who published it, where this copy came from.
+
+        ``text`` is written (rdf:value) for a document kept in the graph itself, such as an
+        ACLED record whose text is its notes; its checksum and length then follow from it.
+        """
+        if text is not None:
+            sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+            characters = len(text) if characters is None else characters
         if licence:
-            add(doc, DCTERMS_["license"], f"<{licence}>" if licence.startswith(("http://", "https://"))
-                else literal(licence))
+            licence = f"<{licence}>" if licence.startswith(("http://", "https://")) else literal(licence)
+        self.lines.append(_about(doc, [
+            (A, MK_["SourceDocument"]), (A, DCTERMS_["BibliographicResource"]), (A, PROV_["Entity"]),
+            (LABEL, literal(title)), (DCTERMS_["title"], literal(title)),
+            (IDENTIFIER, _text(identifier)), (DCTERMS_["description"], _text(description or None)),
+            (DCTERMS_["bibliographicCitation"], _text(citation or None)),
+            (DCTERMS_["language"], _text(language)),
+            (DCTERMS_["issued"], typed(issued, issued_type) if issued is not None else None),
+            (RDF_VALUE, _text(text)), (MK_["sha256"], _text(sha256)),
+            (MK_["characterCount"], _integer(characters)), (DCTERMS_["publisher"], publisher),
+            (PROV_["wasAttributedTo"], publisher), (MK_["documentKind"], _concept(kind or None)),
+            (DCTERMS_["source"], f"<{url}>" if url else None),
+            (MK_["retrievedFrom"], _text(retrieved or None)),
+            (MK_["excerpt"], typed("true" if excerpt else "false", XSD_BOOLEAN)
+             if excerpt is not None else None),
+            (MK_["excerptNote"], _text(excerpt_note or None)), (DCTERMS_["license"], licence or None)]))
 
     # --- the record kinds --------------------------------------------------------------------
+    # A node met once (a document, an actor, a place, a claim, a relation) is a table of
+    # (predicate, object) pairs, written by :func:`_about`; an object of None is an optional field
+    # left out. The kinds met for every event of millions (event, participation, harm) are one
+    # f-string each instead: on CPython 3.11 a loop over a table costs about twice the time of
+    # writing the triples themselves, and synth and the ACLED import must stay as fast as they are.
 
-    def actor(self, a: str, *, identifier: str, label: str, classes: Sequence[str] = (),
+    def actor(self, a: str, *, identifier: str, label: str | None, classes: Sequence[str] = (),
               actor_type: str | None = None, inter_code: int | None = None,
               evidence: Iterable[str] = ()) -> None:
         """An actor (mk:Actor and its kind's class), with its ACLED actor type and inter code."""
-        lines = [f"{a} {A} {MK_['Actor']} .\n"]
-        for cls in classes:
-            lines.append(f"{a} {A} {cls} .\n")
-        lines.append(f"{a} {LABEL} {literal(label)} .\n{a} {IDENTIFIER} {literal(identifier)} .\n")
-        if actor_type is not None:
-            lines.append(f"{a} {SEM_['actorType']} {MKV_[actor_type]} .\n")
-        if inter_code is not None:
-            lines.append(f"{a} {MK_['interCode']} \"{inter_code}\"^^<{XSD_INTEGER}> .\n")
-        for quote in evidence:
-            lines.append(f"{a} {DERIVED} {quote} .\n")
-        self.lines.append("".join(lines))
+        self.lines.append(_about(a, [
+            (A, MK_["Actor"]), *((A, cls) for cls in classes), (LABEL, _text(label)),
+            (IDENTIFIER, literal(identifier)), (SEM_["actorType"], _concept(actor_type)),
+            (MK_["interCode"], _integer(inter_code))], evidence))
 
-    def place(self, p: str, *, identifier: str, label: str, place_type: str,
-              admin_level: int | None = None, within: str | None = None,
+    def place(self, p: str, *, identifier: str, label: str | None, place_type: str | None,
+              admin_level: int | None = None, within: str | None = None, near: str | None = None,
+              same_as: str | None = None, formed_from: Iterable[str] = (),
               evidence: Iterable[str] = ()) -> None:
-        """A place of the gazetteer: its type, admin level and the place it lies within."""
-        lines = [f"{p} {A} {MK_['Place']} .\n{p} {LABEL} {literal(label)} .\n"
-                 f"{p} {IDENTIFIER} {literal(identifier)} .\n{p} {MK_['placeType']} {MKV_[place_type]} .\n"]
-        if admin_level is not None:
-            lines.append(f"{p} {MK_['adminLevel']} \"{admin_level}\"^^<{XSD_INTEGER}> .\n")
-        if within is not None:
-            lines.append(f"{p} {MK_['within']} {within} .\n")
-        for quote in evidence:
-            lines.append(f"{p} {DERIVED} {quote} .\n")
-        self.lines.append("".join(lines))
+        """A place of the gazetteer: its type, admin level, the place it lies within or near, and
+        the places a new region was formed from."""
+        self.lines.append(_about(p, [
+            (A, MK_["Place"]), (LABEL, _text(label)), (IDENTIFIER, literal(identifier)),
+            (MK_["placeType"], _concept(place_type)), (MK_["adminLevel"], _integer(admin_level)),
+            (MK_["within"], within), (MK_["near"], near), (MK_["samePlaceAs"], same_as),
+            *((MK_["formedFrom"], older) for older in formed_from)], evidence))
 
+    def point(self, p: str, latitude, longitude) -> None:
+        """A place's coordinates (WGS84 decimal degrees, written as given)."""
+        self.lines.append(f"{p} {GEO_['lat']} {typed(latitude, XSD_DECIMAL)} .\n"
+                          f"{p} {GEO_['long']} {typed(longitude, XSD_DECIMAL)} .\n")
 
     def event(self, e: str, *, identifier: str, event_type: str, precision: str,
               classes: Sequence[str] = (MK_["Incident"],), label: str | None = None,
               themes: Iterable[str] = (), places: Iterable[str] = (), day: str | None = None,
               earliest: str | None = None, latest: str | None = None,
-              evidence: Iterable[str] = (), document: str | None = None,
-              publisher: str | None = None) -> None:
+              date_basis: str | None = None, date_text: str | None = None,
+              own: Iterable[tuple[str, str]] = (), evidence: Iterable[str] = (),
+              document: str | None = None, publisher: str | None = None) -> None:
         """An event (mk:Event and its kind's class): type, themes, places, SEM time bounds, account.
 
         ``precision`` is an mkv:DatePrecisions concept; ``day`` (ISO) is given at day precision
-        and stands for both bounds unless ``earliest`` / ``latest`` say otherwise.
+        and stands for both bounds unless ``earliest`` / ``latest`` say otherwise. ``own`` are
+        (predicate, object) pairs a source's own columns add (ACLED's event id, tags...).
         """
         lines = [f"{e} {A} {MK_['Event']} .\n"]
         for cls in classes:
@@ -279,19 +319,33 @@ class Writer:
         if earliest is not None:
             lines.append(f"{e} {SEM_['hasEarliestBeginTimeStamp']} \"{earliest}\"^^<{XSD_DATE}> .\n"
                          f"{e} {SEM_['hasLatestEndTimeStamp']} \"{latest}\"^^<{XSD_DATE}> .\n")
+        if date_basis is not None:
+            lines.append(f"{e} {MK_['dateBasis']} {MKV_[date_basis]} .\n")
+        if date_text is not None:
+            lines.append(f"{e} {MK_['dateText']} {literal(date_text)} .\n")
+        for predicate, obj in own:
+            lines.append(f"{e} {predicate} {obj} .\n")
         for quote in evidence:
             lines.append(f"{e} {DERIVED} {quote} .\n")
         self.lines.append("".join(lines))
         self.account(e, document, publisher)
 
     def participation(self, event: str, p: str, *, actor: str, role: str, certainty: str,
-                      note: str | None = None) -> None:
-        """An actor's part in an event (an n-ary node), with the shortcut triples its role implies."""
+                      note: str | None = None, name_in_source: str | None = None,
+                      inter_code: int | None = None) -> None:
+        """An actor's part in an event (an n-ary node), with the shortcut triples its role implies.
+
+        ``name_in_source`` / ``inter_code``: the name and actor code the source gave the actor.
+        """
         lines = (f"{event} {MK_['participation']} {p} .\n{p} {A} {MK_['Participation']} .\n"
                  f"{p} {MK_['participant']} {actor} .\n{p} {SEM_['roleType']} {MKV_[role]} .\n"
                  f"{p} {MK_['certainty']} {MKV_[certainty]} .\n{event} {SEM_['hasActor']} {actor} .\n")
         if note:
             lines += f"{p} {MK_['participantNote']} {literal(note)} .\n"
+        if name_in_source is not None:
+            lines += f"{p} {MK_['nameInSource']} {literal(name_in_source)} .\n"
+        if inter_code is not None:
+            lines += f"{p} {MK_['interCode']} \"{inter_code}\"^^<{XSD_INTEGER}> .\n"
         if role in PERPETRATOR_ROLES:
             lines += f"{event} {MK_['perpetrator']} {actor} .\n"
         elif role in TARGET_ROLES:
@@ -313,15 +367,10 @@ class Writer:
             lines.append(f"{parent} {MK_['harm']} {h} .\n")
         if part_of is not None:
             lines.append(f"{part_of} {MK_['includes']} {h} .\n")
-        if count is not None:
-            lines.append(f"{h} {MK_['count']} \"{count}\"^^<{XSD_INTEGER}> .\n")
         low, best, high = bounds if bounds is not None else count_bounds(count, qualifier)
-        if low is not None:
-            lines.append(f"{h} {MK_['low']} \"{low}\"^^<{XSD_INTEGER}> .\n")
-        if best is not None:
-            lines.append(f"{h} {MK_['best']} \"{best}\"^^<{XSD_INTEGER}> .\n")
-        if high is not None:
-            lines.append(f"{h} {MK_['high']} \"{high}\"^^<{XSD_INTEGER}> .\n")
+        for predicate, n in ((_COUNT, count), (_LOW, low), (_BEST, best), (_HIGH, high)):
+            if n is not None:
+                lines.append(f"{h} {predicate} \"{n}\"^^<{XSD_INTEGER}> .\n")
         if group is not None:
             lines.append(f"{h} {MK_['victimGroup']} {MKV_[group]} .\n")
         if community is not None:
@@ -346,28 +395,21 @@ class Writer:
         the events themselves (mk:respondsTo), which chains follow.
         """
         about = list(about)
-        lines = [f"{c} {A} {MK_['Claim']} .\n{c} {IDENTIFIER} {literal(identifier)} .\n"
-                 f"{c} {MK_['motive']} {MKV_[motive]} .\n{c} {MK_['certainty']} {MKV_[certainty]} .\n"]
-        if label is not None:
-            lines.append(f"{c} {LABEL} {literal(label)} .\n")
-        for event in about:
-            lines.append(f"{c} {MK_['claimAbout']} {event} .\n")
-        for prop, actors in (("claimedActor", claimed_actors), ("retaliatedAgainst", against),
-                             ("accusedParty", accused), ("accusedOfLinkTo", linked_to),
-                             ("accuser", accusers)):
-            for actor in actors:
-                lines.append(f"{c} {MK_[prop]} {actor} .\n")
-        for actor in claimants:
-            lines.append(f"{c} {MK_['claimant']} {actor} .\n{c} {SEM_['accordingTo']} {actor} .\n")
-        if accusation is not None:
-            lines.append(f"{c} {MK_['accusation']} {MKV_[accusation]} .\n")
+        text = _about(c, [
+            (A, MK_["Claim"]), (IDENTIFIER, literal(identifier)), (MK_["motive"], MKV_[motive]),
+            (MK_["certainty"], MKV_[certainty]), (LABEL, _text(label)),
+            *((MK_["claimAbout"], event) for event in about),
+            *((MK_["claimedActor"], actor) for actor in claimed_actors),
+            *((MK_["retaliatedAgainst"], actor) for actor in against),
+            *((MK_["accusedParty"], actor) for actor in accused),
+            *((MK_["accusedOfLinkTo"], actor) for actor in linked_to),
+            *((MK_["accuser"], actor) for actor in accusers),
+            *_claimed_by(claimants), (MK_["accusation"], _concept(accusation))])
         for earlier in responds_to:
-            lines.append(f"{c} {MK_['respondsTo']} {earlier} .\n")
+            text += f"{c} {MK_['respondsTo']} {earlier} .\n"
             for event in about:
-                lines.append(f"{event} {MK_['respondsTo']} {earlier} .\n")
-        for quote in evidence:
-            lines.append(f"{c} {DERIVED} {quote} .\n")
-        self.lines.append("".join(lines))
+                text += f"{event} {MK_['respondsTo']} {earlier} .\n"
+        self.lines.append(text + _about(c, (), evidence))
         self.account(c, document, publisher)
 
     def relation(self, r: str, *, identifier: str, relation_type: str, source: str, target: str,
@@ -376,22 +418,12 @@ class Writer:
                  evidence: Iterable[str] = (), document: str | None = None,
                  publisher: str | None = None) -> None:
         """A standing tie between an actor and an actor or a place; ``start`` / ``end`` are literals."""
-        lines = [f"{r} {A} {MK_['Relation']} .\n{r} {IDENTIFIER} {literal(identifier)} .\n"
-                 f"{r} {MK_['relationType']} {MKV_[relation_type]} .\n{r} {MK_['source']} {source} .\n"
-                 f"{r} {MK_['relatedTo']} {target} .\n{r} {MK_['certainty']} {MKV_[certainty]} .\n"]
-        if label is not None:
-            lines.append(f"{r} {LABEL} {literal(label)} .\n")
-        if status is not None:
-            lines.append(f"{r} {MK_['status']} {MKV_[status]} .\n")
-        if claimant is not None:
-            lines.append(f"{r} {MK_['claimant']} {claimant} .\n{r} {SEM_['accordingTo']} {claimant} .\n")
-        if start is not None:
-            lines.append(f"{r} {MK_['startDate']} {start} .\n")
-        if end is not None:
-            lines.append(f"{r} {MK_['endDate']} {end} .\n")
-        for quote in evidence:
-            lines.append(f"{r} {DERIVED} {quote} .\n")
-        self.lines.append("".join(lines))
+        self.lines.append(_about(r, [
+            (A, MK_["Relation"]), (IDENTIFIER, literal(identifier)),
+            (MK_["relationType"], MKV_[relation_type]), (MK_["source"], source),
+            (MK_["relatedTo"], target), (MK_["certainty"], MKV_[certainty]), (LABEL, _text(label)),
+            (MK_["status"], _concept(status)), *_claimed_by((claimant,) if claimant else ()),
+            (MK_["startDate"], start), (MK_["endDate"], end)], evidence))
         self.account(r, document, publisher)
 
     def basis(self, b: str, event: str, kind: str, evidence: Iterable[str]) -> None:
@@ -414,4 +446,4 @@ class Writer:
 __all__ = ["Writer", "HarmSlugs", "harm_slug", "count_bounds", "COUNT_RULES", "literal", "typed",
            "MK_", "MKV_", "SEM_", "OA_", "PROV_", "DCTERMS_", "RDFS_", "SKOS_", "A", "LABEL",
            "IDENTIFIER", "DERIVED", "XSD_INTEGER", "XSD_DATE", "XSD_NONNEG", "XSD_GYEAR",
-           "XSD_GYEARMONTH", "XSD_DECIMAL", "XSD_BOOLEAN", "PERPETRATOR_ROLES", "TARGET_ROLES"]
+           "XSD_GYEARMONTH", "XSD_DECIMAL", "XSD_BOOLEAN", "XSD_DATETIME", "GEO_", "PERPETRATOR_ROLES", "TARGET_ROLES"]

@@ -19,6 +19,59 @@ _BESIDE_PYTHON = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` whee
 OXIGRAPH = _BESIDE_PYTHON if _BESIDE_PYTHON.exists() else Path(shutil.which("oxigraph") or _BESIDE_PYTHON)
 
 
+#: The World Report 2025 chapter's folder in a corpus.
+CHAPTER = "sources/hrw-wr2025-mali"
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    """A copy of the bundled corpus, for a test to break on purpose."""
+    from graph.resources import seeds_dir
+
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), folder)
+    return folder
+
+
+def seed_file(seeds: Path, name: str) -> Path:
+    """A record file of a corpus: shared at the top, or the chapter's own."""
+    shared = seeds / name
+    return shared if shared.exists() else seeds / CHAPTER / name
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in a seed file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def one_document_corpus(root: Path, document: str = "hrw-wr2025-mali") -> Path:
+    """A corpus of one bundled document with the shared actors and places, less what only the
+    other documents say of them (their quotes, their aliases, the actors only they name)."""
+    import yaml
+
+    from graph.resources import seeds_dir
+
+    (root / "sources").mkdir(parents=True)
+    shutil.copytree(seeds_dir() / "sources" / document, root / "sources" / document)
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((root / "sources" / document).glob("*.txt")))
+    for shared in seeds_dir().iterdir():
+        if shared.is_file():
+            shutil.copy(shared, root / shared.name)
+    for name in ("actors.yaml", "places.yaml"):
+        records = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+        for record in records:
+            if isinstance(record.get("aliases"), list):
+                record["aliases"] = [a for a in record["aliases"] if not isinstance(a, str) or a in text]
+            if isinstance(record.get("evidence"), list):
+                record["evidence"] = [e for e in record["evidence"]
+                                      if not isinstance(e, dict) or e.get("source", document) == document]
+        records = [r for r in records if r.get("evidence") != []]  # only the other documents name it
+        (root / name).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="session")
 def store():
     """The bundled seed graph in an in-memory store, shared by the tests that only read it."""

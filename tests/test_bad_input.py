@@ -1,32 +1,11 @@
 """Bad seed input: one clear line naming file, record and field; non-zero exit; nothing written."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.resources import seeds_dir
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), folder)
-    return folder
-
-
-def seed_file(seeds, name):
-    """A record file of the bundled corpus: shared at the top, or the chapter's own."""
-    shared = seeds / name
-    return shared if shared.exists() else seeds / "sources" / "hrw-wr2025-mali" / name
-
-
-def edit(path, old, new, count=1):
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= 1, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+from conftest import edit, seed_file
 
 
 CASES = {

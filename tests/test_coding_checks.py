@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -10,21 +9,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from cli import main
+from conftest import CHAPTER
 from graph import quantities as q
 from graph.coding_checks import problems
 from graph.emit import build_graph
 from graph.namespaces import MK, MKV, SEM, base_iri
-from graph.resources import seeds_dir
 from graph.seeds import read_seeds
-
-CHAPTER = "sources/hrw-wr2025-mali"
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), folder)
-    return folder
 
 
 def edit(folder, name, old, new):

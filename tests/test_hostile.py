@@ -10,7 +10,6 @@ import json
 import os
 import resource
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -26,12 +25,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from conftest import CHAPTER, edit, seed_file
 from graph.errors import MalikgError
-from graph.resources import seeds_dir
 from graph.serve import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTER = "sources/hrw-wr2025-mali"
 
 
 def one_line(result) -> str:
@@ -343,24 +341,6 @@ def test_hidden_service_reaches_nothing_from_a_real_server(real_server, bait):
 # Seeds: limits and one clear line
 # ---------------------------------------------------------------------------
 
-@pytest.fixture
-def seeds(tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), folder)
-    return folder
-
-
-def seed_path(seeds, name):
-    shared = seeds / name
-    return shared if shared.exists() else seeds / CHAPTER / name
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def build_line(seeds, tmp_path) -> str:
     out = tmp_path / "out"
     line = one_line(CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out)]))
@@ -410,7 +390,7 @@ SEED_CASES = {
 @pytest.mark.parametrize("case", sorted(SEED_CASES))
 def test_hostile_seed_gives_one_line(case, seeds, tmp_path):
     file, old, new, words = SEED_CASES[case]
-    edit(seed_path(seeds, file), old, new)
+    edit(seed_file(seeds, file), old, new)
     line = build_line(seeds, tmp_path)
     for word in words:
         assert word in line, (word, line)
@@ -423,7 +403,7 @@ def _run_cli(args, cwd, timeout=60):
 
 
 def test_a_50_mb_seed_file_is_refused_at_once(seeds, tmp_path):
-    path = seed_path(seeds, "places.yaml")
+    path = seed_file(seeds, "places.yaml")
     record = "- id: place-{n}\n  label: Place {n}\n  type: village\n  within: mopti\n"
     with open(path, "a", encoding="utf-8") as out:
         n = 0
@@ -468,7 +448,7 @@ def test_a_build_that_cannot_finish_writing_leaves_the_old_outputs(seeds, tmp_pa
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out)]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    edit(seed_path(seeds, "actors.yaml"), "  description: Al Qaeda-linked Islamist armed group.\n",
+    edit(seed_file(seeds, "actors.yaml"), "  description: Al Qaeda-linked Islamist armed group.\n",
          "  description: Al Qaeda-linked armed group.\n")
     # Room for graph.ttl and report.md, not for actors.html: a disk that fills up halfway.
     limit = max(len(before["graph.ttl"]), len(before["report.md"])) + 50_000
@@ -647,16 +627,9 @@ def test_escape_sequences_in_labels_are_not_printed_raw():
     assert "␛]0;owned␇␛[2Jlabel" in result.stdout
 
 
-def test_a_straight_apostrophe_where_the_text_has_a_curly_one_says_what_differs(tmp_path):
-    from graph.resources import seeds_dir
-
-    seeds = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), seeds)
-    events = seeds / "sources" / "hrw-wr2025-mali" / "events.yaml"
-    text = events.read_text(encoding="utf-8")
+def test_a_straight_apostrophe_where_the_text_has_a_curly_one_says_what_differs(seeds):
     quote = "which has carried out attacks against the ISGS in Mali’s northeast"
-    assert quote in text
-    events.write_text(text.replace(quote, quote.replace("’", "'"), 1), encoding="utf-8")
+    edit(seeds / CHAPTER / "events.yaml", quote, quote.replace("’", "'"))
     result = CliRunner().invoke(main, ["validate", str(seeds)])
     assert result.exit_code != 0
     line = result.stderr.splitlines()[0]

@@ -29,16 +29,8 @@ QUERIES = [query.name for query in list_queries()]
 ANALYSES = ["chains", "alliances"]
 SERVERS = ["virtuoso", "oxigraph"]
 
-_UNION = ("the vocabulary's labels sit in the ontology's named graph, which a store loaded without "
-          "--union-default-graph does not query: ")
 #: (server, question) -> what the server does instead, measured on the seeds.
-KNOWN = {
-    ("virtuoso", "alliances"):
-        "rejected: HTTP 400 Virtuoso 37000 Error SP031: SPARQL compiler: Internal error: "
-        "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED (graph/analysis/network_queries.py's _PAIR_INCIDENTS, "
-        "its one-row VALUES (?from ?to) block)",
-    ("oxigraph", "alliances"): _UNION + "actor types and labels are missing",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _require(what: str, error: Exception):

@@ -585,30 +585,9 @@ def test_disagreements_list_each_documents_figure_words_and_document(two_sources
 
 
 def test_no_disagreements_in_one_document(tmp_path):
-    import shutil
-
-    import yaml
-
+    from conftest import one_document_corpus
     from graph.emit import build_graph
-    from graph.resources import seeds_dir
-    root = tmp_path / "corpus"
-    (root / "sources").mkdir(parents=True)
-    shutil.copytree(seeds_dir() / "sources" / "hrw-wr2025-mali", root / "sources" / "hrw-wr2025-mali")
-    for shared in seeds_dir().iterdir():
-        if shared.is_file():
-            shutil.copy(shared, root / shared.name)
-    # The shared actors and places, less the quotes from the other documents.
-    for name in ("actors.yaml", "places.yaml"):
-        records = yaml.safe_load((root / name).read_text(encoding="utf-8"))
-        text = (root / "sources/hrw-wr2025-mali/hrw-world-report-2025-mali.txt").read_text(encoding="utf-8")
-        for record in records:
-            if isinstance(record.get("aliases"), list):
-                record["aliases"] = [a for a in record["aliases"] if not isinstance(a, str) or a in text]
-            if isinstance(record.get("evidence"), list):
-                record["evidence"] = [e for e in record["evidence"]
-                                      if not isinstance(e, dict) or e.get("source", "hrw-wr2025-mali") == "hrw-wr2025-mali"]
-        records = [r for r in records if r.get("evidence") != []]  # only the other documents name it
-        (root / name).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    root = one_document_corpus(tmp_path / "corpus")
     graph = build_graph(root)
     with open_store(seed_graph=graph) as one:
         assert ask(one, "incidents-by-perpetrator")  # the chapter's events are there

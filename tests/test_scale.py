@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from cli import main
+from conftest import one_document_corpus
 from graph.errors import MalikgError
 from graph.loading import ingest
 from graph.emit import build_graph
@@ -29,33 +30,6 @@ STORE_COMMANDS = ("build", "stats", "query", "chains", "alliances", "network", "
 @pytest.fixture(scope="module")
 def seed():
     return build_graph()
-
-
-def one_document_corpus(root, document="hrw-wr2025-mali"):
-    """A corpus of one bundled document with the shared actors and places, less what only the
-    other documents say of them (their quotes, their aliases, the actors only they name)."""
-    import shutil
-
-    import yaml
-
-    from graph.resources import seeds_dir
-    (root / "sources").mkdir(parents=True)
-    shutil.copytree(seeds_dir() / "sources" / document, root / "sources" / document)
-    text = "".join(p.read_text(encoding="utf-8") for p in (root / "sources" / document).glob("*.txt"))
-    for shared in seeds_dir().iterdir():
-        if shared.is_file():
-            shutil.copy(shared, root / shared.name)
-    for name in ("actors.yaml", "places.yaml"):
-        records = yaml.safe_load((root / name).read_text(encoding="utf-8"))
-        for record in records:
-            if isinstance(record.get("aliases"), list):
-                record["aliases"] = [a for a in record["aliases"] if not isinstance(a, str) or a in text]
-            if isinstance(record.get("evidence"), list):
-                record["evidence"] = [e for e in record["evidence"]
-                                      if not isinstance(e, dict) or e.get("source", document) == document]
-        records = [r for r in records if r.get("evidence") != []]
-        (root / name).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
-    return root
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,9 @@ the ``acled:`` mirror concepts of ontology/vocabulary.ttl, not from a table here
 
 Modules, one job each: ``codebook`` (columns, layouts, ACLED's terms from the vocabulary),
 ``names`` (comparing names, slugs), ``aliases`` (the alias table), ``reader`` (CSV records and
-checked rows), ``resolve`` (names to the graph's actors and places), ``triples`` (N-Triples),
-``importer`` (import_csv, write_triples), ``report`` (the import report), ``export`` (export_csv).
+checked rows), ``resolve`` (names to the graph's actors and places), ``triples`` (which column
+says what, written through graph/triples.py), ``importer`` (import_csv, write_triples),
+``report`` (the import report), ``export`` (export_csv).
 """
 from __future__ import annotations
 

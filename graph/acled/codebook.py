@@ -1,18 +1,20 @@
-"""ACLED's codebook: its columns and layouts, and its terms as ontology/vocabulary.ttl mirrors them."""
+"""ACLED's codebook: its columns and layouts, and its terms as ontology/vocabulary.ttl mirrors them.
+
+The terms are read from the vocabulary's one parse (graph/vocabulary.py), not from a table here.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyoxigraph as ox
 from rdflib.namespace import SKOS
 
 from ..namespaces import MK, MKV
-from ..resources import ontology_dir
 from ..store import Progress  # noqa: F401  (re-exported: the importer and reader take it)
 from .names import normal as _normal
-from .select import _local, _value
+from ..vocabulary import vocabulary_store
+from .select import _local, _select
 
 
 #: ACLED's current export columns, in order: what ``export_csv`` writes.
@@ -140,14 +142,13 @@ class Codebook:
 
 @lru_cache(maxsize=1)
 def codebook() -> Codebook:
-    store = ox.Store()
-    store.load(path=str(ontology_dir() / "vocabulary.ttl"), format=ox.RdfFormat.TURTLE)
+    store = vocabulary_store()
 
     def rows(text: str):
         header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (
             ("skos", str(SKOS)), ("mkv", str(MKV)), ("mk", str(MK)),
             ("ucdp", "https://w3id.org/malikg/ext/ucdp#")))
-        return [tuple(_value(term) for term in row) for row in store.query(header + text)]
+        return _select(store, header + text)
 
     sub_event_types, event_types, wording = {}, {}, {}
     for concept, label, parent in rows("""

@@ -2,7 +2,9 @@
 
 Everything starts from :func:`signed_network`, a signed, time-stamped actor network read from a
 :class:`graph.store.Store` with a dozen SPARQL queries that aggregate per actor pair, relation
-or claim (so it works on every backend and large stores answer in few rows). The other
+or claim (so it works on every backend and large stores answer in few rows); without incident
+lists (``events=False``) its attack and clash ties come from the summary graph's per-pair nodes,
+and :func:`chains` reads from the store only the incidents it asks about. The other
 functions work on that graph:
 
 * :func:`retaliation_graph`: who retaliated against whom, with the acts answered and the
@@ -13,8 +15,8 @@ functions work on that graph:
 * :func:`export_network`: GraphML or (dynamic) GEXF for Gephi.
 
 The modules, one job each: ``vocabulary`` (relation groups, actor kinds, certainty scale),
-``network_queries`` (the SPARQL), ``network`` (the signed network), ``dates``,
-``retaliation_chains``, ``alliance_blocs``, ``rendering`` (text and JSON) and ``gephi``.
+``network_queries`` (the SPARQL), ``network`` (the signed network), ``dates``, ``acts`` (the
+incidents behind attack and clash ties, as chains ask for them), ``retaliation_chains``, ``alliance_blocs``, ``rendering`` (text and JSON) and ``gephi``.
 
 From a notebook::
 

@@ -13,8 +13,8 @@ from .dates import _XSD_DATE, _bounds, _day, _precision
 from .network_queries import (
     _ACT_PATTERNS, _ACTIVITY, _ACTORS, _ACTS, _CLAIM_EVENTS, _CLAIM_FACTS, _CLAIM_QUOTES, _CLAIMS_IN_REGION,
     _DATED, _EVENT_EVIDENCE, _EVENT_ROLES, _LISTING, _OTHER_ACTS, _PAIR_INCIDENTS, _PAIR_SAMPLES, _PLACES, _DOCUMENTS,
-    _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _VICTIMS, EVIDENCE_BUDGET, EVIDENCE_LIMIT, NetworkReader,
-    select_rows,
+    _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _SUMMARY_PAIRS, _SUMMARY_PRESENT, _VICTIMS, EVIDENCE_BUDGET,
+    EVIDENCE_LIMIT, GRAPHS, NetworkReader, act_pattern, select_rows,
 )
 from .vocabulary import (
     _ACTING_ROLES, _KINDS, _SEP_SPARQL, RELATION_FILTERS, _concept, iri_slug, _split, _strongest,
@@ -23,7 +23,7 @@ from .vocabulary import (
 
 def signed_network(store, *, actor: str | None = None, since: str | None = None, until: str | None = None,
                    region: str | None = None, relation: str = "all", counts: bool = True,
-                   events: bool = True, quotes: bool = True) -> nx.MultiDiGraph:
+                   events: bool = True, quotes: bool = True, summary: bool = True) -> nx.MultiDiGraph:
     """The signed, time-stamped actor network, read from ``store`` with a few aggregate SPARQL queries.
 
     Nodes are actor slugs (``"jnim"``) with ``label``, ``aliases``, ``kind``, ``actor_type``, ``inter_code``,
@@ -50,6 +50,10 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     (``events``, ``dates``, ``date_ends``) of attack and clash edges empty and quotes one incident;
     ``quotes=False`` reads no incident's quotes, source or certainty for attack and clash edges
     (``chains(..., store=...)`` reads those of the incidents its steps name).
+
+    With ``events=False`` and no date or region filter, attack and clash edges are read from the
+    summary graph's per-pair nodes (``mks:ActorPair``, graph/summary.py) when the store holds
+    it: the same figures, without walking every incident. ``summary=False`` walks them anyway.
     """
     if relation not in RELATION_FILTERS:
         raise MalikgError(f"unknown relation filter {relation!r} (choose from {', '.join(RELATION_FILTERS)})")
@@ -72,10 +76,14 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
 
     reader = NetworkReader(store, filters, bool(since_date or until_date), bindings)
     rows = {}
-    for kind, pattern in _ACT_PATTERNS.items():
-        rows[kind] = reader.rows(_ACTS, pattern=pattern, listing=_LISTING if events else "",
-                                 dated=_DATED if events else "")
-        rows[f"{kind} others"] = reader.rows(_OTHER_ACTS, pattern=pattern)
+    summarised = summary and not events and not filters and bool(store.query(_SUMMARY_PRESENT % GRAPHS))
+    if summarised:
+        rows["pairs"] = reader.rows(_SUMMARY_PAIRS)
+    else:
+        for kind, pattern in _ACT_PATTERNS.items():
+            rows[kind] = reader.rows(_ACTS, pattern=pattern, listing=_LISTING if events else "",
+                                     dated=_DATED if events else "")
+            rows[f"{kind} others"] = reader.rows(_OTHER_ACTS, pattern=pattern)
     if counts:
         rows["activity"], rows["victims"] = reader.rows(_ACTIVITY), reader.rows(_VICTIMS)
     for name, query in (("actors", _ACTORS), ("claims", _CLAIM_FACTS), ("claim events", _CLAIM_EVENTS),
@@ -87,7 +95,8 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     actors = _actors(rows["actors"])
     labels = {slug: data["label"] for slug, data in actors.items()}
     documents = Documents(rows["documents"], labels)
-    edges = _acts(store, reader, rows, documents, events, quotes)
+    edges = (_summary_acts(store, rows["pairs"], documents, quotes) if summarised
+             else _acts(store, reader, rows, documents, events, quotes))
 
     focus = find_actor(actors, actor) if actor is not None else None
     graph = nx.MultiDiGraph()
@@ -213,13 +222,30 @@ def _acts(store, reader: NetworkReader, rows: dict[str, list[dict]], documents: 
             figures = {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
                        "sample": ""}
             if skip and not listed:
-                figures = _pair_incidents(reader, pattern, source, target)
+                # Its incidents' own figures; the incident it quotes is still its first day's
+                # (_pick_samples), as for every other pair, not the smallest IRI of them all.
+                figures = {**_pair_incidents(reader, kind, source, target), "sample": ""}
             elif skip:
                 figures["count"] = len(dated)
             if figures["count"]:
                 pairs[(kind, source, target)] = (figures, dated)
         if not listed:
             _pick_samples(reader, kind, pattern, pairs)
+    return _act_edges(store, pairs, documents, quoted)
+
+
+def _summary_acts(store, rows: list[dict], documents: Documents, quoted: bool) -> list[tuple]:
+    """The same edges as ``_acts`` without incident lists, from the summary's per-pair rows."""
+    pairs = {}
+    for row in rows:
+        figures = {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
+                   "sample": iri_slug(row["sample"])}
+        pairs[(row["act"], iri_slug(row["from"]), iri_slug(row["to"]))] = (figures, {})
+    return _act_edges(store, pairs, documents, quoted)
+
+
+def _act_edges(store, pairs: dict, documents: Documents, quoted: bool) -> list[tuple]:
+    """One edge per (kind, source, target) of ``pairs``: {pair: (figures, {event: (start, end)})}."""
     # Quotes, precision and source of each pair's earliest incidents: up to EVIDENCE_LIMIT, fewer
     # when there are many pairs, so that no more than EVIDENCE_BUDGET incidents are read.
     limit = max(1, min(EVIDENCE_LIMIT, EVIDENCE_BUDGET // max(1, len(pairs))))
@@ -275,12 +301,12 @@ def _pick_samples(reader: NetworkReader, kind: str, pattern: str, pairs: dict) -
             pairs[(kind, iri_slug(row["from"]), iri_slug(row["to"]))][0]["sample"] = iri_slug(row["sample"])
     for (k, source, target), (figures, _) in pairs.items():
         if k == kind and not figures["sample"]:
-            figures["sample"] = _pair_incidents(reader, pattern, source, target)["sample"]
+            figures["sample"] = _pair_incidents(reader, kind, source, target)["sample"]
 
 
-def _pair_incidents(reader: NetworkReader, pattern: str, source: str, target: str) -> dict:
-    pair = " ".join(str(ox.NamedNode(f"{base_iri()}actor/{slug}")) for slug in (source, target))
-    row = reader.rows(_PAIR_INCIDENTS, pattern=pattern, pair=pair)[0]
+def _pair_incidents(reader: NetworkReader, kind: str, source: str, target: str) -> dict:
+    pair = [str(ox.NamedNode(f"{base_iri()}actor/{slug}")) for slug in (source, target)]
+    row = reader.rows(_PAIR_INCIDENTS, pattern=act_pattern(kind, *pair))[0]
     return {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
             "sample": iri_slug(row["sample"]) if row["sample"] else ""}
 
@@ -384,10 +410,13 @@ def _retaliations(rows: dict[str, list[dict]], labels: dict[str, str], documents
     claims = _facts(rows["claims"], "claim")
     told = _told_in(claims, rows["claim quotes"], "claim")
     about: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows["claim events"]:
-        about[row["claim"]][iri_slug(row["event"])][row["p"]] = row["o"]
     begin, finish, precision_of = (str(SEM.hasEarliestBeginTimeStamp), str(SEM.hasLatestEndTimeStamp),
                                    str(MK.datePrecision))
+    for row in rows["claim events"]:
+        known = about[row["claim"]][iri_slug(row["event"])]
+        for name, prop in (("start", begin), ("end", finish), ("precision", precision_of)):
+            if row[name] is not None:
+                known[prop] = row[name]
     edges = []
     for iri, facts in claims.items():
         actor, against = _one(facts, MK.claimedActor), _one(facts, MK.retaliatedAgainst)

@@ -1,7 +1,11 @@
 """The SPARQL the signed network is read with: one row per actor, actor pair, relation or claim."""
 from __future__ import annotations
 
+from ..namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
 from .vocabulary import _SEP_SPARQL
+
+#: The named graphs queries read through GRAPH: ``query % {**GRAPHS, ...}``.
+GRAPHS = {"ontology": ONTOLOGY_GRAPH, "summary": SUMMARY_GRAPH}
 
 #: An aggregated attack or clash edge quotes the evidence of at most EVIDENCE_LIMIT of its
 #: incidents (the earliest), fewer when the network has so many pairs that more than
@@ -56,13 +60,41 @@ SELECT ?actor (SUM(?killed) AS ?victims) WHERE {
 
 # Who acted against whom in an event. No `?event a mk:Incident` here: testing every event's
 # type doubled the cost, so the few campaigns, political and accountability events that name
-# perpetrators are read apart (_OTHER_ACTS) and taken out again.
-_ACT_PATTERNS = {
-    "attack": "?event mk:perpetrator ?from ; mk:target ?to .",
-    "clashes": """?a sem:roleType mkv:side-a ; mk:participant ?from .
+# perpetrators are read apart (_OTHER_ACTS) and taken out again. graph/summary.py's per-pair
+# nodes (mks:ActorPair) follow the same two patterns.
+_ACT_TEMPLATES = {
+    "attack": "?event mk:perpetrator %(from)s ; mk:target %(to)s .",
+    "clashes": """?a sem:roleType mkv:side-a ; mk:participant %(from)s .
   ?event mk:participation ?a, ?b .
-  ?b sem:roleType mkv:side-b ; mk:participant ?to .""",
+  ?b sem:roleType mkv:side-b ; mk:participant %(to)s .""",
 }
+
+
+def act_pattern(kind: str, source: str = "?from", target: str = "?to") -> str:
+    """The pattern of an act of ``kind`` from ``source`` to ``target`` (variables or IRIs in
+    angle brackets): written into the query, since Virtuoso rejects a one-row VALUES block."""
+    return _ACT_TEMPLATES[kind] % {"from": source, "to": target}
+
+
+_ACT_PATTERNS = {kind: act_pattern(kind) for kind in _ACT_TEMPLATES}
+
+# The same acts for queries whose events or days are bound already (VALUES): no constant in
+# object position, which the engine would start from, scanning every incident or side-a
+# participation (10 s for 2,000 events at 100k), rather than from the bound events (0.2 s).
+_BOUND_ACTS = {
+    "attack": ("?event mk:perpetrator ?from ; mk:target ?to . ?event a ?type .", ""),
+    "clashes": ("""?event mk:participation ?a, ?b . ?event a ?type .
+  ?a sem:roleType ?sideA ; mk:participant ?from . ?b sem:roleType ?sideB ; mk:participant ?to .""",
+                " && ?sideA = mkv:side-a && ?sideB = mkv:side-b"),
+}
+
+
+def bound_act(kind: str, source: str | None = None, target: str | None = None) -> str:
+    """The pattern and filter of an incident of ``kind`` whose ?event or ?start is bound already,
+    from ``source`` to ``target`` (IRIs in angle brackets) or any two different actors."""
+    pattern, roles = _BOUND_ACTS[kind]
+    actors = f" && ?from = {source} && ?to = {target}" if source else " && ?from != ?to"
+    return f"{pattern}\n  FILTER(?type = mk:Incident{actors}{roles})"
 
 # One row per actor pair, however many events. With the event list, each event is written
 # "IRI|first day|last day"; without it, the pair's incident to quote is looked up afterwards
@@ -102,15 +134,66 @@ SELECT ?event ?from ?to ?start ?end WHERE {
 }
 """
 
-# The same pair, incidents only, for the rare pair whose figures a non-incident touched.
+# The same pair, incidents only, for the rare pair whose figures a non-incident touched; its
+# actors are written into the pattern.
 _PAIR_INCIDENTS = """
 SELECT (COUNT(?event) AS ?count) (MIN(?start) AS ?first) (MAX(?end) AS ?last) (MIN(STR(?event)) AS ?sample)
 WHERE {
-  VALUES (?from ?to) { (%(pair)s) }
   %(pattern)s
   ?event a mk:Incident .
   """ + _DATES + """
   %(filters)s
+}
+"""
+
+# The same figures, read from the summary graph's per-pair nodes (graph/summary.py): a few
+# hundred rows where the queries above walk every incident.
+_SUMMARY_PRESENT = "ASK { GRAPH <%(summary)s> { <%(summary)s> mks:triples ?n } }"
+_SUMMARY_PAIRS = """
+SELECT ?act ?from ?to ?count ?first ?last ?sample WHERE {
+  GRAPH <%(summary)s> {
+    ?pair a mks:ActorPair ; mks:act ?act ; mks:actor ?from ; mks:against ?to ;
+          mks:accounts ?count ; mks:firstAccount ?sample .
+    OPTIONAL { ?pair mks:first ?first }
+    OPTIONAL { ?pair mks:last ?last }
+  }
+}
+"""
+
+# For retaliation chains on a network read from the summary: the days each pair acted on and
+# its undated accounts; the incidents of one pair on given days; the pairs of given incidents.
+_SUMMARY_PAIR_DAYS = """
+SELECT ?pair ?day WHERE {
+  VALUES ?pair { %(pairs)s }
+  GRAPH <%(summary)s> { ?month mks:pair ?pair ; mks:day ?day }
+}
+"""
+_SUMMARY_PAIR_UNDATED = """
+SELECT ?pair ?event WHERE {
+  VALUES ?pair { %(pairs)s }
+  GRAPH <%(summary)s> { ?pair mks:undatedAccount ?event }
+}
+"""
+_ACTS_ON_DAYS = """
+SELECT DISTINCT ?event ?start ?end WHERE {
+  VALUES ?start { %(days)s }
+  ?event sem:hasEarliestBeginTimeStamp ?start .
+  %(pattern)s
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
+}
+"""
+_EVENT_ENDS = """
+SELECT ?event ?end WHERE {
+  VALUES ?event { %(events)s }
+  ?event sem:hasLatestEndTimeStamp ?end .
+}
+"""
+_EVENT_ACTS = """
+SELECT DISTINCT ?event ?from ?to ?start ?end WHERE {
+  VALUES ?event { %(events)s }
+  %(pattern)s
+  OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
 }
 """
 
@@ -154,15 +237,21 @@ SELECT ?relation ?quote ?document WHERE {
   OPTIONAL { ?evidence oa:hasSource ?document }
 }
 """
+# The relation types' signs are vocabulary: in the ontology's named graph, which a server
+# loaded the ordinary way (no union default graph) answers only through GRAPH.
 _RELATION_TYPES = """
-SELECT ?type ?sign ?symmetric WHERE { ?type mk:sign ?sign . OPTIONAL { ?type mk:symmetric ?symmetric } }
+SELECT ?type ?sign ?symmetric WHERE {
+  GRAPH <%(ontology)s> { ?type mk:sign ?sign . OPTIONAL { ?type mk:symmetric ?symmetric } }
+}
 """
 _CLAIM_FACTS = "SELECT ?claim ?p ?o WHERE { ?claim mk:motive mkv:retaliation ; ?p ?o }"
+# One lookup per date property: `?event ?p ?o` read every property of every event told about.
 _CLAIM_EVENTS = """
-SELECT ?claim ?event ?p ?o WHERE {
+SELECT ?claim ?event ?start ?end ?precision WHERE {
   ?claim mk:motive mkv:retaliation ; mk:claimAbout ?event .
-  ?event ?p ?o .
-  FILTER(?p IN (sem:hasEarliestBeginTimeStamp, sem:hasLatestEndTimeStamp, mk:datePrecision))
+  OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
+  OPTIONAL { ?event mk:datePrecision ?precision }
 }
 """
 _CLAIM_QUOTES = """
@@ -187,8 +276,12 @@ GROUP BY ?place
 
 
 def select_rows(store, text: str, bindings: dict | None = None) -> list[dict[str, str | None]]:
-    """A SELECT's rows as {variable: lexical value or IRI, None when unbound}."""
-    result = store.query(text, bindings or None)
+    """A SELECT's rows as {variable: lexical value or IRI, None when unbound}.
+
+    The instance data alone is the default graph, as on a partner's server; the ontology and
+    summary graphs are read through GRAPH clauses.
+    """
+    result = store.query(text, bindings or None, union=False)
     names = [v.value for v in result.variables]
     return [{name: (None if term is None else term.value) for name, term in zip(names, row)} for row in result]
 
@@ -206,5 +299,5 @@ class NetworkReader:
         self.window = (_DATES if dated else "") + self.filters
 
     def rows(self, template: str, **parts) -> list[dict[str, str | None]]:
-        text = template % {"sep": _SEP_SPARQL, "window": self.window, "filters": self.filters, **parts}
+        text = template % {"sep": _SEP_SPARQL, "window": self.window, "filters": self.filters, **GRAPHS, **parts}
         return select_rows(self.store, text, {name: term for name, term in self.bindings.items() if f"?{name}" in text})

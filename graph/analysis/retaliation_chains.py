@@ -1,12 +1,12 @@
 """Retaliation chains: who answered whom, step by step, in time order, and the cycles they close."""
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 
 import networkx as nx
 
 from ..errors import MalikgError
+from .acts import incident_acts, is_act
 from .dates import _date_text, _precision, _tie_date
 from .network import Documents, _event_details, find_actor
 from .network_queries import _DOCUMENTS, select_rows
@@ -20,7 +20,7 @@ def retaliation_graph(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 for event in d.get("responds_to", [])}
     keep = [(u, v, k) for u, v, k, d in network.edges(keys=True, data=True)
             if d["relation"] == "retaliation" or d["relation"] in BELONGING | ACCUSATIONS
-            or (_is_act(k) and answered & set(d["events"]))]
+            or (is_act(k) and answered & set(d["events"]))]
     return network.edge_subgraph(keep).copy()
 
 
@@ -60,46 +60,6 @@ def _order(a_start: str, b: dict) -> str | None:
     if (b["end"] or b["start"]) < a_start:
         return None
     return "after" if b["start"] >= a_start else "overlap"
-
-
-def _is_act(key: str) -> bool:
-    """Whether an edge key names an attack or clash edge built from incidents (not a relation)."""
-    return key.startswith(("attack:", "clashes:"))
-
-
-class _Acts:
-    """The incidents behind the attack and clash edges, by event or by edge."""
-
-    def __init__(self, network: nx.MultiDiGraph):
-        self.network = network
-        self.by_target: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        self._sorted: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
-        for u, v, key, d in network.edges(keys=True, data=True):
-            if _is_act(key) and u != v:
-                if len(d["events"]) != d["count"]:
-                    raise MalikgError("chains need the network's incident lists: "
-                                      "build it with signed_network(store, events=True)")
-                self.by_target[v].append((u, v, key))
-
-    def of_event(self, wanted: set[str]) -> dict[str, list[tuple]]:
-        """{event: [(source, target, edge key, start, end)]} for the events in ``wanted``."""
-        found = defaultdict(list)
-        for u, v, key, d in self.network.edges(keys=True, data=True):
-            if _is_act(key):
-                for event, start, end in zip(d["events"], d["dates"], d["date_ends"]):
-                    if event in wanted:
-                        found[event].append((u, v, key, start, end))
-        return found
-
-    def latest(self, edge: tuple[str, str, str], day: str) -> list[tuple[str, str, str]]:
-        """The edge's latest events that began on or before ``day``, as (start, end, event);
-        its undated events when none is dated."""
-        if edge not in self._sorted:
-            d = self.network.edges[edge]
-            self._sorted[edge] = sorted(zip(d["dates"], d["date_ends"], d["events"]))
-        events = self._sorted[edge]
-        dated = [e for e in events[:bisect.bisect_right(events, (day, "\uffff", "\uffff"))] if e[0]]
-        return [e for e in dated if e[0] == dated[-1][0]] if dated else [e for e in events if not e[0]]
 
 
 def _act_step(network, edge: tuple[str, str, str], event: str, start: str, end: str) -> dict:
@@ -154,7 +114,7 @@ def _retaliation_step(network, u: str, v: str, key: str) -> dict:
     return step
 
 
-def step_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
+def step_graph(network: nx.MultiDiGraph, store=None) -> nx.DiGraph:
     """Steps as nodes (attribute ``step``), with an edge A → B (attributes ``basis``, ``text``,
     ``order``) where retaliation B follows step A.
 
@@ -173,12 +133,15 @@ def step_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
     close cycles). B may not have ended before A began. Without a named act, the most recent
     earlier act that fits is taken (several on the same date all are), so one retaliation does
     not fan out to every earlier attack on its actor; undated acts only when no dated one fits.
+
+    A network without incident lists (``signed_network(store, events=False)``) needs ``store``:
+    the incidents the search asks about are read from it (graph/analysis/acts.py).
     """
     belonging = _associations(network, BELONGING)
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in belonging:
         partners[a].add(b)
-    acts = _Acts(network)
+    acts = incident_acts(network, store)
     claims = {key: _retaliation_step(network, u, v, key)
               for u, v, key, d in network.edges(keys=True, data=True) if d["relation"] == "retaliation"}
     claim_of_event: dict[str, list[str]] = defaultdict(list)
@@ -223,6 +186,8 @@ def step_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
         return found
 
     inferred = {b_key: ties_of(claims[b_key]) for b_key in sorted(claims) if not claims[b_key]["responds_to"]}
+    acts.prepare((edge, _limit(claims[b_key])) for b_key, ties in inferred.items()
+                 for _, _, edges, _, _ in ties for edge in edges)
 
     for b_key in sorted(claims):
         b = claims[b_key]
@@ -307,12 +272,13 @@ def chains(network: nx.MultiDiGraph, *, actor: str | None = None, max_length: in
     undated) and ``undated_link``; the last carries ``closes_cycle`` when its target is, or is
     tied to (composition, community tie or accusation), the first actor. ``actor`` keeps the
     chains with that actor in a step. With ``store``, incident steps quote their own evidence
-    rather than their actor pair's.
+    rather than their actor pair's; a network read without incident lists
+    (``signed_network(store, events=False)``, what ``malikg chains`` reads) needs it.
     """
     if max_length < 1:
         raise MalikgError(f"the maximum chain length must be at least 1, not {max_length}")
     wanted = find_actor(network, actor) if actor is not None else None
-    graph = step_graph(network)
+    graph = step_graph(network, store)
     ties = _associations(network, BELONGING | ACCUSATIONS)
     starts = [n for n in graph if graph.in_degree(n) == 0]
     condensed = nx.condensation(graph)
