@@ -214,9 +214,10 @@ def phase_queries(spec: dict) -> dict:
         store = open_store(spec["store"])
 
         def answer(query, params):
-            result = run_query(store, query, params, timeout=spec["query_timeout"] * 10)
+            # As the command runs it: a list answers its first page, with the total counted.
+            result = run_query(store, query, params, timeout=spec["query_timeout"] * 10, limit=query.page)
             format_result(result, "table")
-            return len(result.rows)
+            return result.total if result.total is not None else len(result.rows)
     elif engine == "raw":
         import pyoxigraph as ox
 
