@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 from . import __version__, formats
 from .namespaces import MK, PREFIXES, SEM, base_iri
 from .resources import ontology_dir
+from .vocabulary import ontology_files
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -222,7 +223,7 @@ def description_lines(graph: Graph) -> bytes:
 @functools.lru_cache(maxsize=4)
 def _ontology_metadata(folder: str) -> dict:
     graph = Graph()
-    for path in sorted(Path(folder).glob("*.ttl")):
+    for path in ontology_files(folder):
         read_turtle(path, graph)
     heads = sorted(set(graph.subjects(RDF.type, OWL.Ontology)) | {ONTOLOGY})
     dates = sorted({date for head in heads for p in (DCTERMS.created, DCTERMS.modified)

@@ -21,13 +21,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from .dataset import VOCABULARIES
 from .namespaces import MK, MKV
 from .resources import ontology_dir
+from .vocabulary import ontology_files
 
 SCHEMA = "https://schema.org/"
 VANN = "http://purl.org/vocab/vann/"
 ONTOLOGY = URIRef("https://w3id.org/malikg/ontology")
 VOCABULARY = URIRef("https://w3id.org/malikg/vocab")
-#: Files documented here; the SHACL shapes are a validation aid, not vocabulary.
-SOURCES = ("ontology.ttl", "vocabulary.ttl")
 
 _ALIGNMENTS = (
     (OWL.equivalentClass, "equivalent class"), (OWL.equivalentProperty, "equivalent property"),
@@ -58,8 +57,8 @@ def render(folder: str | Path | None = None) -> str:
     """The HTML reference of the ontology in ``folder`` (default: the bundled ``ontology/``)."""
     folder = Path(folder or ontology_dir())
     graph = Graph()
-    for name in SOURCES:
-        graph.parse(folder / name, format="turtle")
+    for path in ontology_files(folder):
+        graph.parse(path, format="turtle")
     return _Page(graph).render()
 
 

@@ -32,6 +32,7 @@ from .errors import MalikgError
 from .files import atomic_output
 from .resources import ontology_dir
 from .sparql import prefixes
+from .vocabulary import shapes_file
 
 Output = Union[str, os.PathLike, BinaryIO]
 
@@ -264,7 +265,7 @@ _INTEGER_SUBTYPES = {
 @functools.lru_cache(maxsize=4)
 def declared_datatypes(folder: str | None = None) -> tuple[tuple[str, str], ...]:
     """``(predicate, datatype)`` for each predicate the SHACL shapes require to be one integer subtype."""
-    shapes = Path(folder or ontology_dir()) / "shapes.ttl"
+    shapes = shapes_file(folder)
     graph = read_turtle(shapes)
     found: dict[str, set[str]] = {}
     for shape, path in graph.subject_objects(SH.path):

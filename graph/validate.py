@@ -12,7 +12,7 @@ from rdflib.namespace import RDFS, SH
 from . import formats
 from .errors import MalikgError, ValidationFailed
 from .namespaces import PREFIXES, base_iri
-from .resources import ontology_dir
+from .vocabulary import shapes_file
 
 
 @dataclass(frozen=True, order=True)
@@ -37,7 +37,7 @@ def _shapes() -> tuple[Graph, tuple["_SparqlRule", ...]]:
     class, which is the same check (``$this`` pre-bound to each focus node) done in one query.
     """
     full = Graph()
-    full.parse(ontology_dir() / "shapes.ttl", format="turtle")
+    full.parse(shapes_file(), format="turtle")
     core = Graph()
     for triple in full:
         core.add(triple)

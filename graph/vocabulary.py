@@ -32,6 +32,11 @@ def ontology_files(folder: str | os.PathLike | None = None) -> list[Path]:
     return [path for path in sorted(folder.glob("*.ttl")) if not path.name.endswith(SHAPES_SUFFIX)]
 
 
+def shapes_file(folder: str | os.PathLike | None = None) -> Path:
+    """The SHACL shapes the data must meet (``dcat-shapes.ttl`` is the dataset description's)."""
+    return (Path(folder) if folder is not None else ontology_dir()) / SHAPES_SUFFIX
+
+
 def ontology_graph() -> Graph:
     """The ontology and its vocabularies as one rdflib graph, with the project's prefixes."""
     graph = Graph()
