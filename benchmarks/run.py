@@ -232,7 +232,8 @@ def phase_queries(spec: dict) -> dict:
     else:
         from rdflib import Graph
 
-        from graph.emit import build_graph, ontology_graph
+        from graph.emit import build_graph
+        from graph.vocabulary import ontology_graph
         from graph.sparql import prefixes
 
         graph = Graph()

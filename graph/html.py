@@ -27,7 +27,7 @@ import networkx as nx
 
 from .errors import MalikgError
 from .files import write_atomic
-from .emit import vocabulary
+from .vocabulary import vocabulary
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..emit import vocabulary
+from ..vocabulary import vocabulary
 from ..namespaces import MK, MKV, base_iri
 
 _VOCABULARY = vocabulary()
