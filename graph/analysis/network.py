@@ -14,7 +14,7 @@ from .network_queries import (
     _ACT_PATTERNS, _ACTIVITY, _ACTORS, _ACTS, _CLAIM_EVENTS, _CLAIM_FACTS, _CLAIM_QUOTES, _CLAIMS_IN_REGION,
     _DATED, _EVENT_EVIDENCE, _EVENT_ROLES, _LISTING, _OTHER_ACTS, _PAIR_INCIDENTS, _PAIR_SAMPLES, _PLACES, _DOCUMENTS,
     _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _SUMMARY_PAIRS, _SUMMARY_PRESENT, _VICTIMS, EVIDENCE_BUDGET,
-    EVIDENCE_LIMIT, GRAPHS, NetworkReader, act_pattern, select_rows,
+    _LINKED_ACCOUNTS, _LINKED_ACTS, EVIDENCE_LIMIT, GRAPHS, NetworkReader, act_pattern, bound_act, select_rows,
 )
 from .vocabulary import (
     _ACTING_ROLES, _KINDS, _SEP_SPARQL, RELATION_FILTERS, _concept, iri_slug, _split, _strongest,
@@ -231,15 +231,33 @@ def _acts(store, reader: NetworkReader, rows: dict[str, list[dict]], documents: 
                 pairs[(kind, source, target)] = (figures, dated)
         if not listed:
             _pick_samples(reader, kind, pattern, pairs)
+    if not listed:
+        _count_incidents_once(store, reader, pairs)
     return _act_edges(store, pairs, documents, quoted)
+
+
+def _count_incidents_once(store, reader: NetworkReader, pairs: dict) -> None:
+    """Each pair's incidents, an incident several accounts tell counted once: its count of
+    accounts, less the linked accounts among them, plus the incidents those tell."""
+    linked = _linked_accounts(store)
+    among: dict[tuple, list[str]] = defaultdict(list)
+    base, events = base_iri(), sorted(linked)
+    for kind in _ACT_PATTERNS:
+        for start in range(0, len(events), 5000):
+            values = " ".join(str(ox.NamedNode(f"{base}event/{slug}")) for slug in events[start:start + 5000])
+            for row in reader.rows(_LINKED_ACTS, events=values, pattern=bound_act(kind)):
+                among[(kind, iri_slug(row["from"]), iri_slug(row["to"]))].append(iri_slug(row["event"]))
+    for pair, (figures, _) in pairs.items():
+        told = sorted(set(among.get(pair, ())))
+        figures["incidents"] = figures["count"] - len(told) + (_incidents(told, linked) if told else 0)
 
 
 def _summary_acts(store, rows: list[dict], documents: Documents, quoted: bool) -> list[tuple]:
     """The same edges as ``_acts`` without incident lists, from the summary's per-pair rows."""
     pairs = {}
     for row in rows:
-        figures = {"count": int(row["count"]), "first": row["first"] or "", "last": row["last"] or "",
-                   "sample": iri_slug(row["sample"])}
+        figures = {"count": int(row["count"]), "incidents": int(row["incidents"]), "first": row["first"] or "",
+                   "last": row["last"] or "", "sample": iri_slug(row["sample"])}
         pairs[(row["act"], iri_slug(row["from"]), iri_slug(row["to"]))] = (figures, {})
     return _act_edges(store, pairs, documents, quoted)
 
@@ -255,11 +273,13 @@ def _act_edges(store, pairs: dict, documents: Documents, quoted: bool) -> list[t
     if not quoted:
         sampled = {pair: [] for pair in pairs}
     quotes, sources, precisions, roles = _event_details(store, sorted({e for s in sampled.values() for e in s}))
+    groups = _linked_accounts(store) if any(dated for _, dated in pairs.values()) else {}
     edges = []
     for pair in sorted(pairs):
         kind, source, target = pair
         figures, dated = pairs[pair]
-        events, count = sorted(dated), figures["count"]
+        events, accounts = sorted(dated), figures["count"]
+        count = _incidents(dated, groups) if dated else figures.get("incidents", accounts)
         if dated:
             starts = sorted(s for s, _ in dated.values() if s)
             ends = sorted(e for _, e in dated.values() if e)
@@ -272,6 +292,7 @@ def _act_edges(store, pairs: dict, documents: Documents, quoted: bool) -> list[t
         acting = _ACTING_ROLES[kind]
         what = "attacks" if kind == "attack" else "clashes with"
         span = f", {first} to {last}" if first else ", undated"
+        told = f", told in {accounts} accounts" if accounts != count else ""
         edges.append((source, target, f"{kind}:{source}>{target}", dict(
             relation=kind, sign=-1, start=first, end=last,
             date_precision=_precision((p for e in sample for p in precisions.get(e, ())), spans, first),
@@ -279,11 +300,41 @@ def _act_edges(store, pairs: dict, documents: Documents, quoted: bool) -> list[t
             claimant=documents.publishers(d for e in sample for d in sources.get(e, ())),
             documents=documents.citations(d for e in sample for d in sources.get(e, ())),
             evidence=sorted({q for e in sample for q in quotes.get(e, ())}),
-            evidence_complete=len(sample) == count, events=events,
-            label=f"{what} ({count} incident{'s' if count != 1 else ''}{span})",
-            count=count, dates=[dated[e][0] for e in events], date_ends=[dated[e][1] for e in events],
+            evidence_complete=len(sample) == accounts, events=events,
+            label=f"{what} ({count} incident{'s' if count != 1 else ''}{told}{span})",
+            count=count, accounts=accounts, dates=[dated[e][0] for e in events], date_ends=[dated[e][1] for e in events],
             first_date=first, last_date=last, status="", qualifier="", symmetric=kind == "clashes")))
     return edges
+
+
+def _linked_accounts(store) -> dict[str, tuple[str, str]]:
+    """(incident group, document) of each account (slug) linked to another as telling one
+    incident; a group is named by its smallest account. Unlinked accounts are not listed."""
+    parent: dict[str, str] = {}
+    documents: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for row in select_rows(store, _LINKED_ACCOUNTS):
+        a, b = iri_slug(row["a"]), iri_slug(row["b"])
+        documents[a], documents[b] = row["documentA"] or "", row["documentB"] or ""
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {account: (find(account), documents[account]) for account in documents}
+
+
+def _incidents(accounts: Iterable[str], groups: dict[str, tuple[str, str]]) -> int:
+    """How many incidents the accounts tell, each once: per incident group, as many as the
+    document that tells it most finely gives (graph/summary.py counts so too)."""
+    told: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for account in accounts:
+        group, document = groups.get(account, (account, ""))
+        told[group][document] += 1
+    return sum(max(per_document.values()) for per_document in told.values())
 
 
 def _pick_samples(reader: NetworkReader, kind: str, pattern: str, pairs: dict) -> None:

@@ -150,10 +150,10 @@ WHERE {
 # hundred rows where the queries above walk every incident.
 _SUMMARY_PRESENT = "ASK { GRAPH <%(summary)s> { <%(summary)s> mks:triples ?n } }"
 _SUMMARY_PAIRS = """
-SELECT ?act ?from ?to ?count ?first ?last ?sample WHERE {
+SELECT ?act ?from ?to ?count ?incidents ?first ?last ?sample WHERE {
   GRAPH <%(summary)s> {
     ?pair a mks:ActorPair ; mks:act ?act ; mks:actor ?from ; mks:against ?to ;
-          mks:accounts ?count ; mks:firstAccount ?sample .
+          mks:accounts ?count ; mks:incidents ?incidents ; mks:firstAccount ?sample .
     OPTIONAL { ?pair mks:first ?first }
     OPTIONAL { ?pair mks:last ?last }
   }
@@ -206,6 +206,25 @@ SELECT ?event ?quote ?document ?account ?precision WHERE {
   OPTIONAL { ?event mk:accordingTo ?account }
   OPTIONAL { ?event prov:wasDerivedFrom ?evidence . ?evidence oa:hasSelector ?selector .
              ?selector oa:exact ?quote . OPTIONAL { ?evidence oa:hasSource ?document } }
+}
+"""
+
+# The accounts linked as telling one incident (mk:sameIncidentAs, mk:covers: the few that
+# several documents tell) with their documents, and the acts among them: a tie counts such an
+# incident once, as the questions and graph/summary.py do.
+_LINKED_ACCOUNTS = """
+SELECT ?a ?b ?documentA ?documentB WHERE {
+  { ?a mk:sameIncidentAs ?b } UNION { ?a mk:covers ?b }
+  OPTIONAL { ?a mk:accordingTo ?documentA }
+  OPTIONAL { ?b mk:accordingTo ?documentB }
+}
+"""
+_LINKED_ACTS = """
+SELECT ?event ?from ?to WHERE {
+  VALUES ?event { %(events)s }
+  %(pattern)s
+  """ + _DATES + """
+  %(filters)s
 }
 """
 
