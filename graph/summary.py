@@ -440,6 +440,12 @@ def _summarise(store: ox.Store, emit) -> None:
                 emit(f"{account} {K.region} <{r}> .")
             if e_regions and e_near:
                 emit(f"{account} {K.regionNear} {_bool(True)} .")
+            else:
+                # The same regions for the questions that place an account only where a source
+                # puts it in a place: a positive pattern, where "mks:region without
+                # mks:regionNear" (FILTER NOT EXISTS in an OPTIONAL) costs Oxigraph a scan per row.
+                for r in sorted(e_regions):
+                    emit(f"{account} {K.regionWithin} <{r}> .")
             regions |= e_regions
             countries |= e_countries
             if e_regions and not e_near:
