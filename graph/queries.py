@@ -189,8 +189,6 @@ def run_query(store, query: NamedQuery, params: Mapping[str, str] | None = None,
     return result
 
 
-
-
 def _bundled(query: NamedQuery) -> bool:
     return query.path is not None and query.path.parent.resolve() == resources.queries_dir().resolve()
 

@@ -308,7 +308,7 @@ def _furthest_failure(text: str) -> int:
 
 
 @functools.lru_cache(maxsize=1)
-def _terminals() -> tuple[pyparsing.Token, ...]:
+def _terminals() -> tuple:
     """The grammar's terminals (keywords, punctuation, regular expressions), none with a fail action."""
     pyparsing, _grammar, _ = _parser()
     seen, terminals, pending = set(), [], [_grammar.QueryUnit]

@@ -10,7 +10,7 @@ from .acts import incident_acts, is_act
 from .dates import _date_text, _precision, _tie_date
 from .network import Documents, _event_details, find_actor
 from .network_queries import _DOCUMENTS, select_rows
-from .vocabulary import _ACTING_ROLES, ACCUSATIONS, BELONGING, HOSTILE, iri_slug, _strongest
+from .vocabulary import _ACTING_ROLES, ACCUSATIONS, BELONGING, HOSTILE, _strongest
 
 
 def retaliation_graph(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
