@@ -775,7 +775,7 @@ def _disagreements(emit, node, accounts, document, figures, earliest, latest, pe
             emit(f"{row} {K.aspect} {_literal(aspect)} .")
             if doc:
                 emit(f"{row} {K.document} <{doc}> .")
-            emit(f"{row} {K.account} <{account}> .")
+            emit(f"{row} {K.inAccount} <{account}> .")
             emit(f"{row} {K.says} {_literal(says)} .")
             for ev in evidence[:1]:
                 emit(f"{row} {K.evidence} <{ev}> .")

@@ -601,6 +601,21 @@ def test_disagreements_on_the_bundled_seeds_are_about_incidents_several_document
         assert len({row["document"] for row in rows if row["group"] == group}) >= 2, group
 
 
+def test_in_the_summary_graph_mks_account_is_only_an_account_nodes_own(store):
+    """A disagreement names its account with mks:inAccount: were it mks:account too, a question
+    finding an account's node from the account would meet the disagreement as a second node (a
+    second row for each told-differently incident once the lookup is nested)."""
+    summary = "GRAPH <https://w3id.org/malikg/graph/summary>"
+    holders = store.oxigraph.query(f"""PREFIX mks: <https://w3id.org/malikg/summary#>
+        SELECT ?node ?group WHERE {{ {summary} {{ ?node mks:account ?e OPTIONAL {{ ?node mks:incident ?group }} }} }}""")
+    holders = list(holders)
+    assert holders and all(row["group"] is not None for row in holders)
+    told = store.oxigraph.query(f"""PREFIX mks: <https://w3id.org/malikg/summary#>
+        SELECT ?d ?a WHERE {{ {summary} {{ ?d a mks:Disagreement ; mks:inAccount ?a }} }}""")
+    assert {row["a"].value.rsplit("/", 1)[-1] for row in told} >= {"alarabiya-2024-08-25-tinzaouaten",
+                                                                   "africanews-2024-08-25-tinzaouaten"}
+
+
 def test_lists_come_in_pages_with_the_total_and_aggregates_in_full():
     result = malikg("query", "actor-timeline", "--limit", "3", "--offset", "2")
     lines = result.output.splitlines()
