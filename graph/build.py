@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from . import coding_checks, validate
 from .emit import code
+from .export import sorted_turtle
 from .files import write_together
 from .namespaces import MK, OA
 from .seeds import read_seeds
@@ -85,8 +86,6 @@ def count_per_document(graph: Graph) -> dict[str, dict[str, int]]:
             for doc in sorted(documents, key=documents.get)}
 
 
-def turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = None,
@@ -117,7 +116,8 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     timings["shacl"] = time.perf_counter() - mark
     mark = time.perf_counter()
     out_dir = Path(out_dir)
-    outputs: dict[Path, bytes | str] = {out_dir / "graph.ttl": turtle(graph)}
+    # pyoxigraph's Turtle writer, as the export's: 0.01 s where rdflib's took 0.8 s on the seeds.
+    outputs: dict[Path, bytes | str] = {out_dir / "graph.ttl": sorted_turtle(coded.ntriples.encode("utf-8"))}
     rebuild_summary(store.oxigraph)
     outputs.update(companion_files(graph, out_dir, store))
     timings["outputs"] = time.perf_counter() - mark

@@ -10,6 +10,7 @@ keys such as ``label``, ``place``, ``perpetrator``), its nodes and values sorted
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import json
 import os
@@ -210,20 +211,36 @@ def _write(stream: BinaryIO, rdf_format: ox.RdfFormat, head: bytes, data: Path,
     if rdf_format == ox.RdfFormat.RDF_XML:
         ox.serialize(terms, stream, rdf_format, prefixes=used)
         return
-    # pyoxigraph writes its @prefix lines in its own order: write them sorted, then the body.
     body = Path(str(data) + ".out")
     ox.serialize(terms, str(body), rdf_format, prefixes=used)
     with open(body, "rb") as source:
-        header = b""
-        line = source.readline()
-        while line.startswith(b"@prefix "):
-            header += line
-            line = source.readline()
-        lines = sorted(header.splitlines(keepends=True))
-        stream.write(b"".join(lines) + (b"\n" if lines else b""))
-        stream.write(line)
-        shutil.copyfileobj(source, stream, 1 << 24)
+        _copy_with_sorted_prefixes(source, stream)
     body.unlink()
+
+
+def sorted_turtle(ntriples: bytes) -> bytes:
+    """Turtle of the N-Triples ``ntriples``, the same bytes for the same triples: lines sorted
+    (and each once), the prefixes it uses declared in name order, as the export writes them."""
+    lines = sorted({line for line in ntriples.splitlines() if line.strip()})
+    data = b"\n".join(lines) + b"\n"
+    body = ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=export_prefixes(data))
+    out = io.BytesIO()
+    _copy_with_sorted_prefixes(io.BytesIO(body), out)
+    return out.getvalue()
+
+
+def _copy_with_sorted_prefixes(source: BinaryIO, stream: BinaryIO) -> None:
+    """Copy pyoxigraph's Turtle or TriG, its @prefix lines (written in its own order) sorted."""
+    header = b""
+    line = source.readline()
+    while line.startswith(b"@prefix "):
+        header += line
+        line = source.readline()
+    lines = sorted(header.splitlines(keepends=True))
+    stream.write(b"".join(lines) + (b"\n" if lines else b""))
+    stream.write(line)
+    shutil.copyfileobj(source, stream, 1 << 24)
 
 
 def _copy(path: Path, stream: BinaryIO) -> None:

@@ -636,3 +636,12 @@ def test_shapes_ignore_untyped_nodes_and_need_no_inference(shapes):
     data.add((URIRef(BASE + "actor/x"), RDF.type, MK.Actor))
     conforms, _, _ = _validate(data, shapes)
     assert not conforms
+
+
+def test_the_shapes_use_no_shacl_advanced_features(shapes):
+    """Validation runs pySHACL with advanced=False (a tenth faster): a shape written with SHACL-AF
+    (rules, SPARQL targets, functions, expressions) would then be silently skipped."""
+    advanced = {SH.rule, SH.target, SH.SPARQLTarget, SH.SPARQLTargetType, SH.SPARQLFunction, SH.expression,
+                SH.TripleRule, SH.SPARQLRule, SH.condition}
+    used = {p for p in shapes.predicates()} | {o for o in shapes.objects(None, RDF.type)}
+    assert not used & advanced
