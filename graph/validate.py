@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,6 +117,11 @@ def shacl_violations(data: Graph, store=None) -> list[Violation]:
     ``store``: a pyoxigraph Store whose default graph holds the same triples as ``data``, for
     the SPARQL-based constraints (else they load ``data`` into a store of their own).
     """
+    return sorted(core_violations(data) | sparql_violations(data, store))
+
+
+def core_violations(data: Graph) -> set[Violation]:
+    """The violations of the core (non-SPARQL) shapes, found by pySHACL."""
     import pyshacl  # imported here: it is slow to import and only validation needs it
 
     base = base_iri()
@@ -122,20 +129,80 @@ def shacl_violations(data: Graph, store=None) -> list[Violation]:
     # functions), and turning them on costs pySHACL about a tenth of its time.
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
                                            advanced=False, allow_warnings=True)
-    violations = _sparql_violations(data, base, store)
+    violations = set()
     if not conforms:
         for result in report.subjects(SH.resultSeverity, SH.Violation):
             focus = report.value(result, SH.focusNode)
             path = report.value(result, SH.resultPath)
             message = report.value(result, SH.resultMessage) or "violates a shape"
             violations.add(Violation(_short(focus, base), _short(path, base) if path else "-", str(message)))
-    return sorted(violations)
+    return violations
+
+
+def sparql_violations(data: Graph, store=None) -> set[Violation]:
+    """The violations of the SHACL-SPARQL shapes, each rule one query on Oxigraph."""
+    return _sparql_violations(data, base_iri(), store)
+
+
+@contextmanager
+def core_violations_aside(data: Graph) -> Iterator[Callable[[], set[Violation]]]:
+    """Check ``data`` against the core shapes in a forked copy of this process while the caller
+    goes on; yields a function that waits for the check and returns its violations.
+
+    Why: pySHACL takes about 1.3 s of CPU on the seeds, as long as everything else a build does,
+    and holds the interpreter while it runs; forked, it runs on a second core beside the rest.
+    The child inherits ``data`` (nothing is copied but the violations it sends back). Where a
+    process cannot fork, or the child dies, the check runs here when its answer is asked for.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: core_violations(data)
+        return
+    _shapes()  # parsed once, here, for the child and for the SPARQL rules the caller runs
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_send_core_violations, args=(data, send), daemon=True)
+    child.start()
+    send.close()
+    answer: list[set[Violation]] = []
+
+    def wait() -> set[Violation]:
+        if not answer:
+            try:
+                found = receive.recv()
+            except EOFError:  # the child died before answering
+                found = None
+            answer.append(found if isinstance(found, set) else core_violations(data))
+        return answer[0]
+
+    try:
+        yield wait
+    finally:
+        if child.is_alive() and not answer:
+            child.terminate()
+        child.join()
+        receive.close()
+
+
+def _send_core_violations(data: Graph, send) -> None:
+    try:
+        send.send(core_violations(data))
+    except BaseException:  # the parent checks again itself, and reports what it finds
+        send.send(None)
+    finally:
+        send.close()
 
 
 def check(data: Graph, store=None) -> None:
     """Raise ValidationFailed naming the first violation (and how many there are); ``store`` as
     for ``shacl_violations``."""
-    violations = shacl_violations(data, store)
+    raise_first(shacl_violations(data, store))
+
+
+def raise_first(violations) -> None:
+    """Raise ValidationFailed naming the first of ``violations`` (and how many there are), if any."""
+    violations = sorted(violations)
     if violations:
         more = f" (and {len(violations) - 1} more; run malikg validate)" if len(violations) > 1 else ""
         first = violations[0]
@@ -153,4 +220,5 @@ def read_rdf(path: Path) -> Graph:
     return graph
 
 
-__all__ = ["Violation", "shacl_violations", "check", "read_rdf", "URIRef"]
+__all__ = ["Violation", "shacl_violations", "core_violations", "sparql_violations", "core_violations_aside",
+           "check", "raise_first", "read_rdf", "URIRef"]

@@ -1,6 +1,7 @@
 """malikg build / validate / stats through the CLI, and the SHACL shapes on the seed graph."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -49,6 +50,31 @@ def test_a_graph_breaking_the_shapes_is_named_by_record_and_field():
     graph.remove((event, RDFS.label, None))
     violations = validate.shacl_violations(graph)
     assert any(v.record == "event/2024-01-27-ogota" and v.field == "rdfs:label" for v in violations)
+
+
+
+def test_the_core_shapes_checked_aside_find_what_they_find_here_even_if_the_child_dies(monkeypatch):
+    graph = build_graph()
+    event = URIRef(f"{base_iri()}event/2024-01-27-ogota")
+    graph.remove((event, RDFS.label, None))
+    here = validate.core_violations(graph)
+    assert any(v.record == "event/2024-01-27-ogota" and v.field == "rdfs:label" for v in here)
+    with validate.core_violations_aside(graph) as aside:
+        assert aside() == here
+    # A child that dies before answering (killed, out of memory) leaves the check to the parent.
+    monkeypatch.setattr(validate, "_send_core_violations", lambda data, send: os._exit(1))
+    with validate.core_violations_aside(graph) as aside:
+        assert aside() == here
+
+
+def test_a_build_the_core_shapes_reject_writes_nothing_and_says_why_in_one_line(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    rejected = {validate.Violation("event/2024-01-27-ogota", "rdfs:label", "needs exactly one rdfs:label")}
+    monkeypatch.setattr(validate, "core_violations", lambda data: rejected)  # the fork inherits it
+    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert result.stderr.strip().splitlines() == [
+        "malikg: record 'event/2024-01-27-ogota', field 'rdfs:label': SHACL: needs exactly one rdfs:label"]
 
 
 def test_validate_accepts_the_bundled_seeds_and_an_rdf_file(tmp_path):
