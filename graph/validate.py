@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -156,7 +157,9 @@ def core_violations_aside(data: Graph) -> Iterator[Callable[[], set[Violation]]]
     """
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
+    # Only on Linux: macOS forks are unsafe once some system frameworks are loaded, and Windows
+    # has none.
+    if not sys.platform.startswith("linux"):
         yield lambda: core_violations(data)
         return
     _shapes()  # parsed once, here, for the child and for the SPARQL rules the caller runs
