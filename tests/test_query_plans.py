@@ -3,8 +3,8 @@ the whole store.
 
 A list's OPTIONAL that Oxigraph evaluates apart and hashes (``LeftJoin(HashBuildRightProbeLeft)``)
 reads every match in the store, whatever the list holds: incidents-by-perpetrator paired every
-participation of the store with its fellows (over 12 s at 100,000 events, where its rows need a
-fraction of that), drone-strikes and the timelines read every account node of the summary graph.
+participation of the store with every label of the ontology graph (over 12 s at 100,000 events),
+drone-strikes and the timelines read every account node of the summary graph.
 The plan, with the rows each step gave, is what ``oxigraph query --explain --stats`` prints; this
 test reads it on a store of synthetic events, where the store holds far more than any list.
 """
@@ -30,6 +30,10 @@ KNOWN = {
     # estimate of the rows before the summary OPTIONAL overflow, and a hash join wins the
     # comparison whatever the OPTIONAL is written like. It reads the account nodes once.
     "children-harmed": "the summary's perpetrators",
+    # The fellow perpetrators: the forms Oxigraph looks up row by row (one pattern first, the
+    # rest nested) lose the FILTER on the outer participation on Virtuoso 7, which then lists
+    # each actor as its own fellow (tests/test_partners.py).
+    "incidents-by-perpetrator": "its fellow perpetrators",
 }
 
 
