@@ -86,8 +86,6 @@ def count_per_document(graph: Graph) -> dict[str, dict[str, int]]:
             for doc in sorted(documents, key=documents.get)}
 
 
-
-
 def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = None,
           base: str | None = None, *, store_dir: Path | None = None, endpoint: str | None = None,
           update_url: str | None = None, data_url: str | None = None) -> BuildResult:
