@@ -88,22 +88,6 @@ def _short(term, base: str) -> str:
     return text
 
 
-def _sparql_violations(data: Graph, base: str, store=None) -> set[Violation]:
-    if store is None:
-        import pyoxigraph
-
-        store = pyoxigraph.Store()
-        store.load(data.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
-    found = set()
-    for rule in _shapes()[1]:
-        for row in store.query(rule.query):
-            message = re.sub(r"\{[?$](\w+)\}", lambda m: _value(row, m.group(1)), rule.message)
-            path = _value(row, "path")
-            found.add(Violation(_short(row["this"].value, base),
-                                _short(path, base) if path else "-", message))
-    return found
-
-
 def _value(row, name: str) -> str:
     try:
         term = row[name]
@@ -142,7 +126,20 @@ def core_violations(data: Graph) -> set[Violation]:
 
 def sparql_violations(data: Graph, store=None) -> set[Violation]:
     """The violations of the SHACL-SPARQL shapes, each rule one query on Oxigraph."""
-    return _sparql_violations(data, base_iri(), store)
+    base = base_iri()
+    if store is None:
+        import pyoxigraph
+
+        store = pyoxigraph.Store()
+        store.load(data.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+    found = set()
+    for rule in _shapes()[1]:
+        for row in store.query(rule.query):
+            message = re.sub(r"\{[?$](\w+)\}", lambda m: _value(row, m.group(1)), rule.message)
+            path = _value(row, "path")
+            found.add(Violation(_short(row["this"].value, base),
+                                _short(path, base) if path else "-", message))
+    return found
 
 
 @contextmanager

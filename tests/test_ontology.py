@@ -643,5 +643,5 @@ def test_the_shapes_use_no_shacl_advanced_features(shapes):
     (rules, SPARQL targets, functions, expressions) would then be silently skipped."""
     advanced = {SH.rule, SH.target, SH.SPARQLTarget, SH.SPARQLTargetType, SH.SPARQLFunction, SH.expression,
                 SH.TripleRule, SH.SPARQLRule, SH.condition}
-    used = {p for p in shapes.predicates()} | {o for o in shapes.objects(None, RDF.type)}
+    used = set(shapes.predicates()) | set(shapes.objects(None, RDF.type))
     assert not used & advanced

@@ -1,10 +1,10 @@
-"""How Oxigraph plans the bundled lists: an OPTIONAL is looked up row by row, never built from
-the whole store.
+"""How Oxigraph plans the bundled lists: an OPTIONAL is looked up row by row, not built from the
+whole store (but for the lists in KNOWN, each with its reason).
 
 A list's OPTIONAL that Oxigraph evaluates apart and hashes (``LeftJoin(HashBuildRightProbeLeft)``)
-reads every match in the store, whatever the list holds: incidents-by-perpetrator paired every
-participation of the store with every label of the ontology graph (over 12 s at 100,000 events),
-drone-strikes and the timelines read every account node of the summary graph.
+reads every match in the store, whatever the list holds: drone-strikes and the timelines read
+every account node of the summary graph (drone-strikes 5.3 s of CPU at 100,000 events, 0.5 s
+looked up row by row).
 The plan, with the rows each step gave, is what ``oxigraph query --explain --stats`` prints; this
 test reads it on a store of synthetic events, where the store holds far more than any list.
 """
