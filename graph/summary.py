@@ -313,6 +313,7 @@ def _summarise(store: ox.Store, emit) -> None:
     sides: dict[str, set[str]] = {}  # event -> actors that took part on a side (battles included)
     acts = _ActPairs(incidents, earliest, latest)
     for e, parts in participation.items():
+        perpetrations = []
         for part in parts:
             rank = _PERPETRATOR_ROLES.get(role.get(part, ""))
             actor = participant.get(part)
@@ -321,10 +322,22 @@ def _summarise(store: ox.Store, emit) -> None:
                 acts.side(e, role[part], actor)
             if rank is None or actor is None:
                 continue
+            perpetrations.append(part)
             actors = perpetrators.setdefault(e, {})
             old_rank, certainties = actors.get(actor, (rank, set()))
             certainties.add(certainty.get(part, ""))
             actors[actor] = (min(rank, old_rank), certainties)
+        # Who acted with whom, on a node per perpetrator participation: incidents-by-perpetrator
+        # reads it from the row's own participation, where a pattern over the event's other
+        # participations with a FILTER on this one is hashed over the whole store by Oxigraph
+        # and mis-joined by Virtuoso 7.
+        if len(perpetrations) > 1:
+            for part in sorted(perpetrations):
+                node = f"<{base}summary/perpetration/{_tail(part)}>"
+                emit(f"{node} {K.perpetration} <{part}> .")
+                for other in sorted(perpetrations):
+                    if other != part:
+                        emit(f"{node} {K.fellowPerpetration} <{other}> .")
     del participation, participant, role, certainty
     for e, actor in data.pairs(MK.perpetrator):
         acts.attack(e, actor, targets.get(e, ()))

@@ -30,10 +30,6 @@ KNOWN = {
     # estimate of the rows before the summary OPTIONAL overflow, and a hash join wins the
     # comparison whatever the OPTIONAL is written like. It reads the account nodes once.
     "children-harmed": "the summary's perpetrators",
-    # The fellow perpetrators: the forms Oxigraph looks up row by row (one pattern first, the
-    # rest nested) lose the FILTER on the outer participation on Virtuoso 7, which then lists
-    # each actor as its own fellow (tests/test_partners.py).
-    "incidents-by-perpetrator": "its fellow perpetrators",
 }
 
 
