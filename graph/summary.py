@@ -720,16 +720,21 @@ class _ActPairs:
                 if day is None:
                     emit(f"<{node}> {K.undatedAccount} <{e}> .")
                     continue
-                month = months.setdefault(day[:7], [0, set()])
+                month = months.setdefault(day[:7], [0, set(), []])
                 month[0] += 1
                 month[1].add(day)
-            for month, (count, days) in sorted(months.items()):
+                month[2].append(e)
+            for month, (count, days, dated) in sorted(months.items()):
                 emit(f"<{node}/{month}> {A} {K.ActorPairMonth} .")
                 emit(f"<{node}/{month}> {K.pair} <{node}> .")
                 emit(f"<{node}/{month}> {K.month} \"{month}\"^^<{_XSD}gYearMonth> .")
                 emit(f"<{node}/{month}> {K.accounts} {_int(count)} .")
                 for day in sorted(days):
                     emit(f"<{node}/{month}> {K.day} {_date(day)} .")
+                # The accounts themselves, so that a chain reads the few of one day from its
+                # pair's month: from the day, the engine walked every incident that began on it.
+                for e in dated:
+                    emit(f"<{node}/{month}> {K.monthAccount} <{e}> .")
 
 
 def _figure_words(low: int | None, best: int | None, high: int | None) -> str:

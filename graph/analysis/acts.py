@@ -154,20 +154,18 @@ class StoredActs(ListedActs):
             self._days[edge].sort()
 
     def _read_acts(self, days: dict[Edge, set[str]]) -> None:
-        base, date = base_iri(), ox.NamedNode(_XSD_DATE)
-        for edge in sorted(days):
-            u, v, key = edge
-            pattern = bound_act(key.split(":", 1)[0], str(ox.NamedNode(f"{base}actor/{u}")),
-                                str(ox.NamedNode(f"{base}actor/{v}")))
-            wanted = sorted(days[edge])
-            for day in wanted:
-                self._on[(edge, day)] = []
-            for start in range(0, len(wanted), _BATCH):
-                values = " ".join(str(ox.Literal(d, datatype=date)) for d in wanted[start:start + _BATCH])
-                for row in select_rows(self.store, _ACTS_ON_DAYS % {"days": values, "pattern": pattern}):
-                    self._on[(edge, row["start"])].append((row["start"], row["end"] or "", iri_slug(row["event"])))
-            for day in wanted:
-                self._on[(edge, day)] = sorted(set(self._on[(edge, day)]))
+        date = ox.NamedNode(_XSD_DATE)
+        wanted = sorted((f"{self._pair_node(edge)}/{day[:7]}", day, edge) for edge in days for day in days[edge])
+        edge_of = {(month, day): edge for month, day, edge in wanted}
+        for month, day, edge in wanted:
+            self._on[(edge, day)] = []
+        for start in range(0, len(wanted), _BATCH):
+            values = " ".join(f"(<{month}> {ox.Literal(day, datatype=date)})" for month, day, _ in wanted[start:start + _BATCH])
+            for row in select_rows(self.store, _ACTS_ON_DAYS % {**GRAPHS, "months": values}):
+                edge = edge_of[(row["month"], row["start"])]
+                self._on[(edge, row["start"])].append((row["start"], row["end"] or "", iri_slug(row["event"])))
+        for _, day, edge in wanted:
+            self._on[(edge, day)] = sorted(set(self._on[(edge, day)]))
 
     def _read_undated(self, edges: list[Edge]) -> None:
         base = base_iri()

@@ -174,11 +174,13 @@ SELECT ?pair ?event WHERE {
   GRAPH <%(summary)s> { ?pair mks:undatedAccount ?event }
 }
 """
+# A pair's accounts that began on given days, from the pair's month nodes: starting from the day,
+# the engine walked every incident that began on it (1.4 s for 20 days at 1M events).
 _ACTS_ON_DAYS = """
-SELECT DISTINCT ?event ?start ?end WHERE {
-  VALUES ?start { %(days)s }
+SELECT DISTINCT ?month ?event ?start ?end WHERE {
+  VALUES (?month ?start) { %(months)s }
+  GRAPH <%(summary)s> { ?month mks:monthAccount ?event }
   ?event sem:hasEarliestBeginTimeStamp ?start .
-  %(pattern)s
   OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
 }
 """
@@ -263,7 +265,16 @@ SELECT ?type ?sign ?symmetric WHERE {
   GRAPH <%(ontology)s> { ?type mk:sign ?sign . OPTIONAL { ?type mk:symmetric ?symmetric } }
 }
 """
-_CLAIM_FACTS = "SELECT ?claim ?p ?o WHERE { ?claim mk:motive mkv:retaliation ; ?p ?o }"
+# Only the properties the retaliation edges read: every property of every claim (type,
+# identifier, provenance...) was 40% more rows, each decoded from the store's string table.
+_CLAIM_FACTS = """
+SELECT ?claim ?p ?o WHERE {
+  ?claim mk:motive mkv:retaliation ; ?p ?o .
+  FILTER(?p IN (mk:claimedActor, mk:retaliatedAgainst, mk:claimAbout, mk:respondsTo, mk:certainty,
+                mk:claimant, mk:accordingTo, mk:accusation, mk:accusationText, mk:claimText,
+                mk:accusedParty, mk:accusedOfLinkTo, mk:accuser))
+}
+"""
 # One lookup per date property: `?event ?p ?o` read every property of every event told about.
 _CLAIM_EVENTS = """
 SELECT ?claim ?event ?start ?end ?precision WHERE {
