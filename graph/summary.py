@@ -332,10 +332,11 @@ def _summarise(store: ox.Store, emit) -> None:
         # participations with a FILTER on this one is hashed over the whole store by Oxigraph
         # and mis-joined by Virtuoso 7.
         if len(perpetrations) > 1:
-            for part in sorted(perpetrations):
+            perpetrations.sort()
+            for part in perpetrations:
                 node = f"<{base}summary/perpetration/{_tail(part)}>"
                 emit(f"{node} {K.perpetration} <{part}> .")
-                for other in sorted(perpetrations):
+                for other in perpetrations:
                     if other != part:
                         emit(f"{node} {K.fellowPerpetration} <{other}> .")
     del participation, participant, role, certainty
@@ -714,22 +715,19 @@ class _ActPairs:
             # accounts are sorted: the first found is the smallest IRI
             quoted = next(e for e in accounts if self.earliest.get(e) == first)
             emit(f"<{node}> {K.firstAccount} <{quoted}> .")
-            months: dict[str, list] = {}
+            months: dict[str, list[str]] = {}  # month -> its dated accounts, in account order
             for e in accounts:
                 day = self.earliest.get(e)
                 if day is None:
                     emit(f"<{node}> {K.undatedAccount} <{e}> .")
                     continue
-                month = months.setdefault(day[:7], [0, set(), []])
-                month[0] += 1
-                month[1].add(day)
-                month[2].append(e)
-            for month, (count, days, dated) in sorted(months.items()):
+                months.setdefault(day[:7], []).append(e)
+            for month, dated in sorted(months.items()):
                 emit(f"<{node}/{month}> {A} {K.ActorPairMonth} .")
                 emit(f"<{node}/{month}> {K.pair} <{node}> .")
                 emit(f"<{node}/{month}> {K.month} \"{month}\"^^<{_XSD}gYearMonth> .")
-                emit(f"<{node}/{month}> {K.accounts} {_int(count)} .")
-                for day in sorted(days):
+                emit(f"<{node}/{month}> {K.accounts} {_int(len(dated))} .")
+                for day in sorted({self.earliest[e] for e in dated}):
                     emit(f"<{node}/{month}> {K.day} {_date(day)} .")
                 # The accounts themselves, so that a chain reads the few of one day from its
                 # pair's month: from the day, the engine walked every incident that began on it.

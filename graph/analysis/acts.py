@@ -157,7 +157,7 @@ class StoredActs(ListedActs):
         date = ox.NamedNode(_XSD_DATE)
         wanted = sorted((f"{self._pair_node(edge)}/{day[:7]}", day, edge) for edge in days for day in days[edge])
         edge_of = {(month, day): edge for month, day, edge in wanted}
-        for month, day, edge in wanted:
+        for _, day, edge in wanted:
             self._on[(edge, day)] = []
         for start in range(0, len(wanted), _BATCH):
             values = " ".join(f"(<{month}> {ox.Literal(day, datatype=date)})" for month, day, _ in wanted[start:start + _BATCH])

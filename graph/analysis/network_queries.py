@@ -78,7 +78,7 @@ def act_pattern(kind: str, source: str = "?from", target: str = "?to") -> str:
 
 _ACT_PATTERNS = {kind: act_pattern(kind) for kind in _ACT_TEMPLATES}
 
-# The same acts for queries whose events or days are bound already (VALUES): no constant in
+# The same acts for queries whose events are bound already (VALUES): no constant in
 # object position, which the engine would start from, scanning every incident or side-a
 # participation (10 s for 2,000 events at 100k), rather than from the bound events (0.2 s).
 _BOUND_ACTS = {
@@ -89,12 +89,11 @@ _BOUND_ACTS = {
 }
 
 
-def bound_act(kind: str, source: str | None = None, target: str | None = None) -> str:
-    """The pattern and filter of an incident of ``kind`` whose ?event or ?start is bound already,
-    from ``source`` to ``target`` (IRIs in angle brackets) or any two different actors."""
+def bound_act(kind: str) -> str:
+    """The pattern and filter of an incident of ``kind`` whose ?event is bound already, between
+    two different actors."""
     pattern, roles = _BOUND_ACTS[kind]
-    actors = f" && ?from = {source} && ?to = {target}" if source else " && ?from != ?to"
-    return f"{pattern}\n  FILTER(?type = mk:Incident{actors}{roles})"
+    return f"{pattern}\n  FILTER(?type = mk:Incident && ?from != ?to{roles})"
 
 # One row per actor pair, however many events. With the event list, each event is written
 # "IRI|first day|last day"; without it, the pair's incident to quote is looked up afterwards
