@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -152,3 +153,19 @@ def exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
         return False  # a filesystem or kernel without RENAME_EXCHANGE
     raise OSError(code, os.strerror(code), str(b))
+
+
+def sort_lines(source: Path, target: Path, *, unique: bool) -> Path:
+    """Sort N-Triples lines bytewise (LC_ALL=C), as Python sorts bytes, with bounded memory."""
+    # N-Triples escapes CR and LF inside literals, so each line is one whole triple.
+    sort = shutil.which("sort")
+    if sort is None:  # no coreutils: sort in memory
+        lines = source.read_bytes().splitlines(keepends=True)
+        target.write_bytes(b"".join(sorted(set(lines)) if unique else sorted(lines)))
+        return target
+    # A 1 GiB buffer keeps the sort well inside the memory target; it spills to temporary files.
+    command = [sort, "-S", "1G", "-T", str(target.parent), "-o", str(target)]
+    subprocess.run(command + (["-u"] if unique else []) + [str(source)], check=True,
+                   env={**os.environ, "LC_ALL": "C"})
+    source.unlink()
+    return target

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import MalikgError
-from .files import exchange
+from .files import exchange, sort_lines
 from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
 from .vocabulary import ontology_files
 from .sparql import analyse, prefixes, with_values
@@ -719,7 +719,7 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
                 raw = scratch / f"graph-{n}.nt"
                 store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=graph)
                 parts.append((graph, _Sorting(raw, unique=False) if n == 0 and rdf_format == ox.RdfFormat.N_QUADS
-                              else _sort_file(raw, scratch / f"graph-{n}.sorted.nt", unique=False)))
+                              else sort_lines(raw, scratch / f"graph-{n}.sorted.nt", unique=False)))
         else:
             raw = scratch / "graph.nt"
             if with_ontology or with_summaries:
@@ -732,7 +732,7 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
                 store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=default)
             unique = with_ontology or with_summaries
             parts = [(default, _Sorting(raw, unique=unique) if rdf_format == ox.RdfFormat.N_TRIPLES
-                      else _sort_file(raw, scratch / "graph.sorted.nt", unique=unique))]
+                      else sort_lines(raw, scratch / "graph.sorted.nt", unique=unique))]
 
         if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             with _binary_output(output) as stream:
@@ -759,22 +759,6 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
         ox.serialize(quads(), target, rdf_format, prefixes=dict(sorted(used.items())))
 
 
-def _sort_file(source: Path, target: Path, *, unique: bool) -> Path:
-    """Sort N-Triples lines bytewise (LC_ALL=C), as Python sorts bytes, with bounded memory."""
-    # N-Triples escapes CR and LF inside literals, so each line is one whole triple.
-    sort = shutil.which("sort")
-    if sort is None:  # no coreutils: sort in memory
-        lines = source.read_bytes().splitlines(keepends=True)
-        target.write_bytes(b"".join(sorted(set(lines)) if unique else sorted(lines)))
-        return target
-    # A 1 GiB buffer keeps the sort well inside the memory target; it spills to temporary files.
-    command = [sort, "-S", "1G", "-T", str(target.parent), "-o", str(target)]
-    subprocess.run(command + (["-u"] if unique else []) + [str(source)], check=True,
-                   env={**os.environ, "LC_ALL": "C"})
-    source.unlink()
-    return target
-
-
 class _Sorting:
     """The lines of an N-Triples file sorted as ``_sort_file`` sorts them, read from sort(1)'s
     output as it writes it: no sorted copy is written to disk and read back (most of the data
@@ -786,7 +770,7 @@ class _Sorting:
     def chunks(self, size: int = 1 << 24) -> Iterator[bytes]:
         sort = shutil.which("sort")
         if sort is None:
-            target = _sort_file(self.source, self.source.with_suffix(".sorted.nt"), unique=self.unique)
+            target = sort_lines(self.source, self.source.with_suffix(".sorted.nt"), unique=self.unique)
             with open(target, "rb") as stream:
                 yield from iter(lambda: stream.read(size), b"")
             return

@@ -36,6 +36,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -834,22 +835,73 @@ def size(store: ox.Store) -> int:
 
 
 def rebuild(store: ox.Store, *, bulk: bool = False) -> int:
-    """Replace the summary graph of ``store`` (a pyoxigraph Store) by one computed afresh; its size."""
+    """Replace the summary graph of ``store`` (a pyoxigraph Store) by one computed afresh; its size.
+
+    Only what changed is written: the triples of the old graph that the new one lacks are
+    removed, the new ones added. Why: RocksDB removes a quad at a time, so dropping the old graph
+    whole cost 185 s of a 339 s load of one triple into a store of 100,000 events (2.2M summary
+    quads), while a load changes a few summary triples; comparing the two graphs as sorted
+    N-Triples costs seconds. Where the old graph is small beside the new (the first large load
+    into a new store), it is dropped whole and the new one bulk-loaded, as that is cheaper still.
+    """
+    from .files import sort_lines
+
     try:
-        with tempfile.TemporaryFile(prefix="malikg-summary-") as scratch:
-            written = write(store, scratch)
-            scratch.flush()
-            scratch.seek(0)
-            if store.contains_named_graph(_GRAPH):
-                store.remove_graph(_GRAPH)
-            if bulk:
-                store.bulk_load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
-            else:
-                store.load(scratch, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
-    except OSError as error:  # a full disk or a file-size limit while writing the scratch file
+        with tempfile.TemporaryDirectory(prefix="malikg-summary-") as scratch:
+            scratch = Path(scratch)
+            fresh = scratch / "new.nt"
+            with open(fresh, "wb") as stream:
+                written = write(store, stream)
+            if size(store) * _WHOLE_REPLACEMENT_RATIO < written:
+                if store.contains_named_graph(_GRAPH):
+                    store.remove_graph(_GRAPH)
+                _load_lines(store, fresh, bulk)
+                return written
+            old = scratch / "old.nt"
+            store.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=_GRAPH)
+            gone, added = scratch / "gone.nt", scratch / "added.nt"
+            _changes(sort_lines(old, scratch / "old.sorted.nt", unique=True),
+                     sort_lines(fresh, scratch / "new.sorted.nt", unique=True), gone, added)
+            _remove_lines(store, gone)
+            _load_lines(store, added, bulk)
+    except OSError as error:  # a full disk or a file-size limit while writing the scratch files
         raise MalikgError(f"cannot write the summary graph's scratch file in {tempfile.gettempdir()}: "
                           f"{error.strerror or error}") from None
     return written
+
+
+#: The old summary graph is dropped whole when the new one has this many times more triples.
+_WHOLE_REPLACEMENT_RATIO = 20
+
+
+def _changes(old: Path, new: Path, gone: Path, added: Path) -> None:
+    """Write the lines only in ``old`` to ``gone`` and those only in ``new`` to ``added``; both
+    inputs sorted bytewise, as sort_lines leaves them."""
+    with open(old, "rb") as before, open(new, "rb") as after, \
+            open(gone, "wb") as removed, open(added, "wb") as kept:
+        a, b = before.readline(), after.readline()
+        while a or b:
+            if b and (not a or b < a):
+                kept.write(b)
+                b = after.readline()
+            elif a and (not b or a < b):
+                removed.write(a)
+                a = before.readline()
+            else:
+                a, b = before.readline(), after.readline()
+
+
+def _remove_lines(store: ox.Store, lines: Path) -> None:
+    for triple in ox.parse(path=str(lines), format=ox.RdfFormat.N_TRIPLES):
+        store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, _GRAPH))
+
+
+def _load_lines(store: ox.Store, lines: Path, bulk: bool) -> None:
+    with open(lines, "rb") as stream:
+        if bulk:
+            store.bulk_load(stream, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+        else:
+            store.load(stream, ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
 
 
 def _tail(iri: str) -> str:

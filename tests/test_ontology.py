@@ -574,6 +574,12 @@ BAD = [
                                   'INSERT DATA { id:statistic/displaced mk:periodEnd "2023-08-31"^^xsd:date }',
      "mk:periodStart"),
     ("evidence-one-selector", f"DELETE DATA {{ {EVIDENCE} oa:hasSelector {POSITION} }}", "oa:hasSelector"),
+    ("evidence-two-quote-selectors", f"DELETE DATA {{ {POSITION} a oa:TextPositionSelector }} ;"
+                                     f"INSERT DATA {{ {POSITION} a oa:TextQuoteSelector }}",
+     "exactly one oa:hasSelector that is an oa:TextQuoteSelector"),
+    ("evidence-two-position-selectors", f"DELETE DATA {{ {QUOTE} a oa:TextQuoteSelector }} ;"
+                                        f"INSERT DATA {{ {QUOTE} a oa:TextPositionSelector }}",
+     "exactly one oa:hasSelector that is an oa:TextPositionSelector"),
     ("evidence-no-source", f"DELETE DATA {{ {EVIDENCE} oa:hasSource id:source/hrw-wr2025-mali }}", "oa:hasSource"),
     ("quote-without-exact", f'DELETE DATA {{ {QUOTE} oa:exact "On January" }}', "oa:exact"),
     ("quote-long-prefix", f'DELETE DATA {{ {QUOTE} oa:prefix "killed. " }} ;'
@@ -618,6 +624,18 @@ def test_shapes_reject_a_bad_graph(shapes, case, update, fragment):
     assert not conforms, f"{case} was accepted"
     assert any(fragment in m for m in messages), f"{case}: no message with {fragment!r}:\n{report}"
     assert not any("does not conform" in m for m in messages)
+
+
+@pytest.mark.parametrize("case, update, fragment", BAD, ids=[case for case, _, _ in BAD])
+def test_malikg_validation_rejects_each_bad_graph_as_pyshacl_does(case, update, fragment):
+    # What build and validate run: the core shapes in pySHACL, the SPARQL constraints as one
+    # Oxigraph query each (graph/validate.py).
+    from graph.validate import shacl_violations
+
+    data = _good_graph()
+    data.update(SPARQL_PREFIXES + _ids(update))
+    messages = [violation.message for violation in shacl_violations(data)]
+    assert any(fragment in m for m in messages), f"{case}: no message with {fragment!r}: {messages}"
 
 
 def test_only_incidents_need_a_place(shapes):

@@ -171,3 +171,39 @@ def test_virtuoso_bulk_load_reports_a_bad_file(tmp_path):
     with Virtuoso(tmp_path / "db", data_dirs=[bad.parent]) as virtuoso:
         with pytest.raises(ServerError, match="bad.nq"):
             virtuoso.bulk_load(bad)
+
+
+#: Synthetic events for the questions the seeds are too small to tell apart: villages-attacked
+#: gave Virtuoso 0 rows of Oxigraph's 61 at 10,000 events while the seeds agreed.
+SYNTHETIC_EVENTS = 2_000
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """``(embedded store, Virtuoso endpoint)`` holding the same synthetic events."""
+    if shutil.which("virtuoso-t") is None:
+        _require("virtuoso is not installed", FileNotFoundError("virtuoso-t"))
+    folder = tmp_path_factory.mktemp("synthetic")
+    data, store, export = folder / "events.nt", folder / "store", folder / "export" / "synthetic.nq"
+    export.parent.mkdir()
+    _invoke(["synth", "-n", str(SYNTHETIC_EVENTS), "-o", str(data)])
+    _invoke(["load", str(data), "--store", str(store)])
+    _invoke(["export", "--store", str(store), "--with-ontology", "--with-summaries", "-o", str(export)])
+    try:
+        virtuoso = Virtuoso(folder / "db", data_dirs=[export.parent]).start()
+    except ServerError as error:
+        _require("virtuoso is not available", error)
+    try:
+        virtuoso.bulk_load(export)
+        yield store, virtuoso.endpoint
+    finally:
+        virtuoso.stop()
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_named_query_on_synthetic_events_answers_on_virtuoso_as_embedded(name, synthetic):
+    store, endpoint = synthetic
+    expected = _invoke(["query", name, "--format", "csv", "--store", str(store)]).splitlines()
+    answered = _invoke(["query", name, "--format", "csv", "--endpoint", endpoint]).splitlines()
+    assert answered[:1] == expected[:1]
+    assert sorted(answered[1:]) == sorted(expected[1:])
