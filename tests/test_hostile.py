@@ -226,8 +226,12 @@ def real_server(tmp_path):
     yield start
     for process, errors in started:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.terminate()  # as a service manager stops it: the server cleans up after itself
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         errors.close()
 
 

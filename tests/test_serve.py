@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import select
 import signal
 import socket
@@ -210,18 +211,31 @@ def test_a_query_over_time_gets_503():
 def server(tmp_path):
     """``malikg serve`` in a subprocess on a free loopback port; yields (process, endpoint URL)."""
     errors = open(tmp_path / "stderr.txt", "wb")
+    # A temporary folder of its own, so a test can tell what the server leaves behind.
+    (tmp_path / "tmp").mkdir()
     process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--port", "0", "--max-rows", "500"],
-                               stdout=subprocess.PIPE, stderr=errors, cwd=tmp_path)
+                               stdout=subprocess.PIPE, stderr=errors, cwd=tmp_path,
+                               env={**os.environ, "TMPDIR": str(tmp_path / "tmp")})
     try:
         ready, _, _ = select.select([process.stdout], [], [], 120)
         line = process.stdout.readline().decode() if ready else ""
         assert line.startswith("SPARQL endpoint: http://127.0.0.1:"), (line, (tmp_path / "stderr.txt").read_text())
         yield process, line.split(": ", 1)[1].strip()
     finally:
-        if process.poll() is None:
+        _stop(process)
+        errors.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, as a service manager stops it (the server removes its scratch copy of the
+    store), then SIGKILL if it has not stopped within 30 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        errors.close()
 
 
 @pytest.mark.server
@@ -292,3 +306,15 @@ def test_ctrl_c_stops_the_server_cleanly(server):
     assert process.stdout.read().decode().strip().endswith("stopped")
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=2)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stopped_server_leaves_no_copy_of_the_store_behind(server, signum, tmp_path):
+    # Over the bundled seeds (an in-memory store) each query worker reads a dump of the store
+    # from a scratch folder: stopping the server removes it.
+    process, url = server
+    assert [p.name for p in (tmp_path / "tmp").iterdir()][:1] != [], "the server made no scratch folder"
+    process.send_signal(signum)
+    assert process.wait(timeout=30) == 0
+    assert list((tmp_path / "tmp").iterdir()) == []
