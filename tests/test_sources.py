@@ -417,6 +417,21 @@ def test_a_replacing_load_leaves_the_summary_graph_a_fresh_rebuild_would_write(t
     assert 0 < len(set(before) ^ set(after)) < len(before) / 10
 
 
+def test_the_clash_check_finds_the_same_held_nodes_from_either_side(tmp_path, out_graph):
+    # graph/loading.py reads the store's subjects when the store is the smaller side and asks
+    # about the input's subjects otherwise: both must name the same nodes.
+    import pyoxigraph as ox
+
+    from graph.loading import _held, _Input
+
+    item = _Input(out_graph, ox.RdfFormat.TURTLE, out_graph.name)
+    with open_store(tmp_path / "store", create=True) as store:
+        from_store = _held(store, item, store_triples=0)
+        from_input = _held(store, item, store_triples=10**12)
+    assert from_store == from_input
+    assert f"<{ID}event/2024-01-27-ogota>" in from_store and len(from_store) > 1000
+
+
 def test_a_load_that_breaks_the_shapes_is_refused(tmp_path):
     path = tmp_path / "store"
     with open_store(path, create=True) as store:
