@@ -22,6 +22,7 @@ nothing and passes.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -176,7 +177,7 @@ SELECT DISTINCT ?s WHERE {{
 }}"""
 
 
-def _held(store: Store, item: _Input, store_triples: int, batch: int = 500) -> set[str]:
+def _held(store: Store, item: _Input, batch: int = 500) -> set[str]:
     """The subjects of ``item`` the store already describes, outside the ontology's graph.
 
     Read from whichever side is smaller: a store smaller than the input (a new store holds the
@@ -186,8 +187,10 @@ def _held(store: Store, item: _Input, store_triples: int, batch: int = 500) -> s
     """
     if not store.query(_HOLDS_DATA, union=False):
         return set()
-    if store_triples <= _estimate(item):
-        stored = {str(row["s"]) for row in store.query(_DATA_SUBJECTS)}
+    # The store's subjects, read only while there are fewer of them than the input has triples
+    # (counting the store first would read all of it: 1.4 s at 100,000 events).
+    stored = set(itertools.islice((str(row["s"]) for row in store.query(_DATA_SUBJECTS)), _estimate(item) + 1))
+    if len(stored) <= _estimate(item):
         return {subject for subject in _subjects_of(item) if subject in stored}
     held: set[str] = set()
     pending: set[str] = set()
@@ -231,8 +234,7 @@ def _input_descriptions(item: _Input, wanted: set[str]) -> dict[str, set[tuple[s
 
 def _clashes(store: Store, inputs: list[_Input]) -> tuple[list[tuple[str, _Input]], int]:
     """Nodes the input describes differently from the store, and how many it describes alike."""
-    store_triples = store.triple_count()
-    shared = {n: _held(store, item, store_triples) for n, item in enumerate(inputs)}
+    shared = {n: _held(store, item) for n, item in enumerate(inputs)}
     clashes, alike = [], 0
     for n, item in enumerate(inputs):
         if not shared[n]:
