@@ -32,8 +32,8 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import MalikgError, ValidationFailed
-from .seeds import RECORD_FILE_RULE, document_folders, kind_of
 from .namespaces import SUMMARY_GRAPH
+from .seeds import RECORD_FILE_RULE, document_folders, kind_of
 from .store import Progress, Store, open_store
 
 RECORD_SUFFIXES = (".yaml", ".yml")

@@ -760,7 +760,7 @@ def _write_sorted(store: ox.Store, output: Output, rdf_format: ox.RdfFormat, *, 
 
 
 class _Sorting:
-    """The lines of an N-Triples file sorted as ``_sort_file`` sorts them, read from sort(1)'s
+    """The lines of an N-Triples file sorted as ``sort_lines`` sorts them, read from sort(1)'s
     output as it writes it: no sorted copy is written to disk and read back (most of the data
     an export moves)."""
 

@@ -43,6 +43,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from .errors import MalikgError
+from .files import sort_lines
 from .namespaces import MK, MKS, MKV, OA, SEM, SUMMARY_GRAPH, base_iri
 
 _GRAPH = ox.NamedNode(SUMMARY_GRAPH)
@@ -840,12 +841,11 @@ def rebuild(store: ox.Store, *, bulk: bool = False) -> int:
     Only what changed is written: the triples of the old graph that the new one lacks are
     removed, the new ones added. Why: RocksDB removes a quad at a time, so dropping the old graph
     whole cost 185 s of a 339 s load of one triple into a store of 100,000 events (2.2M summary
-    quads), while a load changes a few summary triples; comparing the two graphs as sorted
-    N-Triples costs seconds. Where the old graph is small beside the new (the first large load
-    into a new store), it is dropped whole and the new one bulk-loaded, as that is cheaper still.
+    quads), while a load changes a few summary triples; dumping the old graph and comparing the
+    two as sorted N-Triples took about 30 s there. Where the old graph is small beside the new
+    (the first large load into a new store), it is dropped whole and the new one bulk-loaded, as
+    that is cheaper still.
     """
-    from .files import sort_lines
-
     try:
         with tempfile.TemporaryDirectory(prefix="malikg-summary-") as scratch:
             scratch = Path(scratch)
