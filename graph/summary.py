@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -867,6 +868,9 @@ def rebuild(store: ox.Store, *, bulk: bool = False) -> int:
     except OSError as error:  # a full disk or a file-size limit while writing the scratch files
         raise MalikgError(f"cannot write the summary graph's scratch file in {tempfile.gettempdir()}: "
                           f"{error.strerror or error}") from None
+    except subprocess.CalledProcessError as error:  # sort(1) failed (a full disk, most likely)
+        raise MalikgError(f"cannot sort the summary graph's scratch files in {tempfile.gettempdir()}: "
+                          f"sort exited with status {error.returncode}") from None
     return written
 
 
@@ -878,14 +882,14 @@ def _changes(old: Path, new: Path, gone: Path, added: Path) -> None:
     """Write the lines only in ``old`` to ``gone`` and those only in ``new`` to ``added``; both
     inputs sorted bytewise, as sort_lines leaves them."""
     with open(old, "rb") as before, open(new, "rb") as after, \
-            open(gone, "wb") as removed, open(added, "wb") as kept:
+            open(gone, "wb") as only_old, open(added, "wb") as only_new:
         a, b = before.readline(), after.readline()
         while a or b:
             if b and (not a or b < a):
-                kept.write(b)
+                only_new.write(b)
                 b = after.readline()
             elif a and (not b or a < b):
-                removed.write(a)
+                only_old.write(a)
                 a = before.readline()
             else:
                 a, b = before.readline(), after.readline()

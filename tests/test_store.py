@@ -357,3 +357,22 @@ def test_unreachable_endpoint_is_a_clear_error_naming_the_url():
     url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(MalikgError, match=f"cannot reach SPARQL endpoint {url}"):
         run(RemoteStore(url, timeout=5), "ASK { ?s ?p ?o }")
+
+
+def test_a_summary_rebuild_whose_sort_fails_is_one_clear_error(monkeypatch):
+    # The rebuild compares the old and new summary graphs through sort(1): a failed sort (a full
+    # disk) is one line, not a traceback.
+    import subprocess
+
+    from graph import summary
+    from graph.errors import MalikgError
+
+    with open_store() as store:
+        summary.rebuild(store.oxigraph)  # a graph to compare with: the by-difference path
+
+        def failing(*args, **kwargs):
+            raise subprocess.CalledProcessError(2, ["sort"])
+
+        monkeypatch.setattr(summary, "sort_lines", failing)
+        with pytest.raises(MalikgError, match="cannot sort the summary graph's scratch files"):
+            summary.rebuild(store.oxigraph)
