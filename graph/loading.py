@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import MalikgError, ValidationFailed
-from .namespaces import SUMMARY_GRAPH
+from .namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH
 from .seeds import RECORD_FILE_RULE, document_folders, kind_of
 from .store import Progress, Store, open_store
 
@@ -153,7 +153,7 @@ def _parse(item: _Input):
         raise MalikgError(f"cannot parse RDF: {str(error).splitlines()[0]}", file=item.label) from None
 
 
-_ONTOLOGY = "<https://w3id.org/malikg/graph/ontology>"
+_ONTOLOGY = f"<{ONTOLOGY_GRAPH}>"
 
 #: Does the store hold any instance data (anything but the ontology's and the summaries' graphs)?
 _HOLDS_DATA = f"""
@@ -189,8 +189,9 @@ def _held(store: Store, item: _Input, batch: int = 500) -> set[str]:
         return set()
     # The store's subjects, read only while there are fewer of them than the input has triples
     # (counting the store first would read all of it: 1.4 s at 100,000 events).
-    stored = set(itertools.islice((str(row["s"]) for row in store.query(_DATA_SUBJECTS)), _estimate(item) + 1))
-    if len(stored) <= _estimate(item):
+    input_triples = _estimate(item)
+    stored = set(itertools.islice((str(row["s"]) for row in store.query(_DATA_SUBJECTS)), input_triples + 1))
+    if len(stored) <= input_triples:
         return {subject for subject in _subjects_of(item) if subject in stored}
     held: set[str] = set()
     pending: set[str] = set()
@@ -216,7 +217,7 @@ def _ask_held(store: Store, subjects: set[str]) -> set[str]:
 
 def _store_description(store: Store, iri: str) -> set[tuple[str, str]]:
     rows = store.query(f"SELECT ?p ?o WHERE {{ {iri} ?p ?o FILTER NOT EXISTS {{ GRAPH "
-                       f"<https://w3id.org/malikg/graph/ontology> {{ {iri} ?p ?o }} }} }}")
+                       f"{_ONTOLOGY} {{ {iri} ?p ?o }} }} }}")
     return {(str(row["p"]), str(row["o"])) for row in rows}
 
 
@@ -280,7 +281,7 @@ def _check_future(store: Store, inputs: list[_Input], replaced: set[str]) -> str
     # form (the store keeps "4.0"^^xsd:decimal as "4"), then read as the build's graph is.
     scratch = ox.Store()
     rows = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH "
-                       "<https://w3id.org/malikg/graph/ontology> { ?s ?p ?o } } }")
+                       f"{_ONTOLOGY} {{ ?s ?p ?o }} }} }}")
     scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in rows
                    if not (isinstance(t.subject, ox.NamedNode) and f"<{t.subject.value}>" in replaced))
     rows = None  # a live result holds the store open
