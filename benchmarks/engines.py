@@ -19,6 +19,7 @@ process of its own); ``section`` writes their part of RESULTS.md. Both can also 
 """
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import tempfile
@@ -127,15 +128,19 @@ def phase_duckdb(spec: dict) -> dict:
     store = ox.Store(spec["store"])
     started = time.perf_counter()
     database = duckdb.connect()
-    for table, query, columns in (("events", _EVENTS, "e VARCHAR, region VARCHAR, \"from\" DATE, \"to\" DATE, "
-                                                      "incident BOOLEAN"),
-                                  ("killed", _KILLED, "e VARCHAR, actor VARCHAR, low BIGINT, best BIGINT")):
-        rows = [[None if term is None else (term.value == "true" if term.value in ("true", "false")
-                                            else term.value) for term in row]
-                for row in store.query(query, use_default_graph_as_union=True, prefixes=prefixes())]
-        database.execute(f"CREATE TABLE {table} ({columns})")
-        if rows:
-            database.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    # Through a CSV file and COPY, since executemany inserts row by row (0.6 ms a row: 25 minutes
+    # at a million events, where this takes two). An unbound OPTIONAL is an empty field, NULL.
+    with tempfile.TemporaryDirectory() as scratch:
+        for table, query, columns in (("events", _EVENTS, "e VARCHAR, region VARCHAR, \"from\" DATE, "
+                                                          "\"to\" DATE, incident BOOLEAN"),
+                                      ("killed", _KILLED, "e VARCHAR, actor VARCHAR, low BIGINT, best BIGINT")):
+            rows = Path(scratch) / f"{table}.csv"
+            with rows.open("w", encoding="utf-8", newline="") as out:
+                csv.writer(out).writerows([None if term is None else term.value for term in row]
+                                          for row in store.query(query, use_default_graph_as_union=True,
+                                                                 prefixes=prefixes()))
+            database.execute(f"CREATE TABLE {table} ({columns})")
+            database.execute(f"COPY {table} FROM '{rows}' (HEADER false, DELIM ',', QUOTE '\"', ESCAPE '\"')")
     extract = time.perf_counter() - started
     answers = {name: _timed(lambda sql=sql: len(database.execute(sql).fetchall()), 5.0)
                for name, sql in FLOOR.items()}
