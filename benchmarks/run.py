@@ -2,7 +2,7 @@
 """malikg at scale: load, named queries, chains and alliances, export and memory, side by side
 with raw pyoxigraph and with rdflib's in-memory store. A benchmark, not a test.
 
-    python benchmarks/run.py                         # 10k, 100k and 1M events (35-40 min)
+    python benchmarks/run.py                         # 10k, 100k and 1M events (about 1 h 45 min)
     python benchmarks/run.py --sizes 10000           # a quick run
     python benchmarks/run.py --sizes 10000,100000 --out /tmp/RESULTS.md
 
@@ -30,9 +30,9 @@ Results, ratios, the machine and an explanation for every missed target go to
 benchmarks/RESULTS.md, the measurements to benchmarks/data/results.json (``--from-json``
 writes the report again from them).
 
-On the issue's 2-core machine, shared with other work, 10k events took about 4 minutes; 100k
-should take about 10 and 1M 20 to 25 (41M triples: 6.5 GB of N-Triples and two stores of about
-3.6 GB each on disk while it runs).
+On the issue's 2-core machine, with the partner engines, 10k events took about 4 minutes, 100k
+13.5 and 1M 86 (44M triples: 7 GB of N-Triples, and stores of 4 to 8 GB each on disk while it
+runs, 35 GB at the most): `--sizes 100000,1000000` took 1 h 40 min.
 """
 from __future__ import annotations
 
