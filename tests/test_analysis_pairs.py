@@ -74,16 +74,19 @@ def test_each_actor_pair_has_its_accounts_incidents_dates_and_first_account(stor
     assert "acts/attack/jnim/local-communities-doucombo-pignari-bana" not in pairs
 
 
-def test_each_pair_month_has_its_accounts_and_days(store):
+def test_each_pair_month_has_its_accounts_and_each_pair_its_days(store):
     months = _nodes(store, _MONTHS)
     dozo = months["acts/attack/dozo/fulani/2024-01"]
     # Kalala and Boura, both dated "In January 2024": two accounts beginning on the first.
-    assert (dozo["accounts"], dozo["day"], dozo["month"], dozo["pair"]) == (
-        ["2"], ["2024-01-01"], ["2024-01"], ["summary/acts/attack/dozo/fulani"])
+    assert (dozo["accounts"], dozo["month"], dozo["pair"]) == (["2"], ["2024-01"], ["summary/acts/attack/dozo/fulani"])
     army = [months[m] for m in months if m.startswith("acts/attack/malian-armed-forces/civilians/")]
     assert sum(int(m["accounts"][0]) for m in army) == 14
-    assert months["acts/attack/malian-armed-forces/civilians/2024-08"]["day"] == [
-        "2024-08-09", "2024-08-16", "2024-08-25"]
+    # The days are the pair's own, one run of the index per pair for a chain to read.
+    pairs = _nodes(store, _PAIRS)
+    assert pairs["acts/attack/dozo/fulani"]["day"] == ["2024-01-01"]
+    army_days = pairs["acts/attack/malian-armed-forces/civilians"]["day"]
+    assert [day for day in army_days if day.startswith("2024-08")] == ["2024-08-09", "2024-08-16", "2024-08-25"]
+    assert all("day" not in month for month in months.values())
 
 
 # --- the network from them ---------------------------------------------------------------------
@@ -159,3 +162,14 @@ def test_synthetic_chains_are_the_same_from_the_summary(synthetic_store):
         assert {"same-party", "belonging", "continues"} <= bases and inferred > 50
     else:
         assert "responds-to" in bases
+
+
+def test_chains_refuse_a_summary_graph_whose_pairs_have_no_days():
+    """A store summarised before the days moved onto the pairs: chains say so rather than
+    silently losing the acts each retaliation answers."""
+    with open_store() as store:
+        light = analysis.signed_network(store, counts=False, quotes=False, events=False)
+        store.oxigraph.update("DELETE WHERE { GRAPH <%s> { ?pair <https://w3id.org/malikg/summary#day> ?day } }"
+                              % SUMMARY_GRAPH)
+        with pytest.raises(MalikgError, match="summary graph is older than this malikg"):
+            analysis.chains(light, store=store)

@@ -152,6 +152,12 @@ class StoredActs(ListedActs):
                 self._undated[by_node[row["pair"]]].append(iri_slug(row["event"]))
         for edge in edges:
             self._days[edge].sort()
+            # A dated pair with no days is a summary graph written before the days moved onto
+            # the pairs: without them every chain would silently lose its acts.
+            if not self._days[edge] and self.network.edges[edge].get("first_date"):
+                raise MalikgError("the store's summary graph is older than this malikg (its actor pairs "
+                                  "have no mks:day): load into the store again (malikg load, any file) "
+                                  "to rebuild it")
 
     def _read_acts(self, days: dict[Edge, set[str]]) -> None:
         date = ox.NamedNode(_XSD_DATE)

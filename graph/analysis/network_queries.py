@@ -164,7 +164,7 @@ SELECT ?act ?from ?to ?count ?incidents ?first ?last ?sample WHERE {
 _SUMMARY_PAIR_DAYS = """
 SELECT ?pair ?day WHERE {
   VALUES ?pair { %(pairs)s }
-  GRAPH <%(summary)s> { ?month mks:pair ?pair ; mks:day ?day }
+  GRAPH <%(summary)s> { ?pair mks:day ?day }
 }
 """
 _SUMMARY_PAIR_UNDATED = """
