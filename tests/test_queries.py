@@ -371,6 +371,30 @@ def test_uncertain_dates(store):
     assert "2024-02-16-konokassi" not in rows
 
 
+def test_uncertain_dates_names_every_other_precision_and_basis():
+    """The query starts from the precisions and bases other than a stated day, listed in its
+    text: every concept of the two schemes but mkv:day and mkv:stated-date, no more."""
+    import re
+
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from graph.namespaces import MKV
+
+    vocabulary = Graph().parse(resources.ontology_dir() / "vocabulary.ttl")
+    text = (resources.queries_dir() / "uncertain-dates.rq").read_text(encoding="utf-8")
+
+    def listed(variable: str) -> set[str]:
+        block = re.search(r"VALUES \?%s \{([^}]*)\}" % variable, text).group(1)
+        return {f"{MKV}{name}" for name in re.findall(r"mkv:([\w-]+)", block)}
+
+    def scheme(name: str, but: str) -> set[str]:
+        return {str(c) for c in vocabulary.subjects(SKOS.inScheme, MKV[name])} - {f"{MKV}{but}"}
+
+    assert listed("precisionType") == scheme("DatePrecisions", "day")
+    assert listed("basisType") == scheme("DateBases", "stated-date")
+
+
 def test_uncertain_attributions(store):
     rows = chap(store, "uncertain-attributions")
     assert column(rows, "event", "actor", "role", "certainty") == [
