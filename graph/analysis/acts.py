@@ -152,12 +152,14 @@ class StoredActs(ListedActs):
                 self._undated[by_node[row["pair"]]].append(iri_slug(row["event"]))
         for edge in edges:
             self._days[edge].sort()
-            # A dated pair with no days is a summary graph written before the days moved onto
-            # the pairs: without them every chain would silently lose its acts.
+            # A dated pair with no days: the summary graph is missing (a server loaded without
+            # it) or was written before the days moved onto the pairs. Without them every chain
+            # would silently lose its acts.
             if not self._days[edge] and self.network.edges[edge].get("first_date"):
-                raise MalikgError("the store's summary graph is older than this malikg (its actor pairs "
-                                  "have no mks:day): load into the store again (malikg load, any file) "
-                                  "to rebuild it")
+                raise MalikgError(f"the summary graph gives no days for the actor pair {edge[2]}: it is missing "
+                                  "or older than this malikg; load into the store again (malikg load, any "
+                                  "file) to rebuild it, or load a server from malikg export --format nq "
+                                  "--with-ontology --with-summaries")
 
     def _read_acts(self, days: dict[Edge, set[str]]) -> None:
         date = ox.NamedNode(_XSD_DATE)
