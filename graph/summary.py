@@ -728,7 +728,7 @@ class _ActPairs:
             # The days on the pair itself: a chain reads them in one run of the store's index per
             # pair, where reading them from each month node was a seek per month (at 1,000,000
             # events, with the store's pages not in memory: 9.5 s of a chains run, 1.3 s now).
-            for day in sorted({self.earliest[e] for dated in months.values() for e in dated}):
+            for day in sorted(set(starts)):
                 emit(f"<{node}> {K.day} {_date(day)} .")
             for month, dated in sorted(months.items()):
                 emit(f"<{node}/{month}> {A} {K.ActorPairMonth} .")

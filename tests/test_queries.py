@@ -376,23 +376,17 @@ def test_uncertain_dates_names_every_other_precision_and_basis():
     text: every concept of the two schemes but mkv:day and mkv:stated-date, no more."""
     import re
 
-    from rdflib import Graph
-    from rdflib.namespace import SKOS
+    from graph.vocabulary import vocabulary
 
-    from graph.namespaces import MKV
-
-    vocabulary = Graph().parse(resources.ontology_dir() / "vocabulary.ttl")
+    schemes = vocabulary().schemes
     text = (resources.queries_dir() / "uncertain-dates.rq").read_text(encoding="utf-8")
 
     def listed(variable: str) -> set[str]:
         block = re.search(r"VALUES \?%s \{([^}]*)\}" % variable, text).group(1)
-        return {f"{MKV}{name}" for name in re.findall(r"mkv:([\w-]+)", block)}
+        return set(re.findall(r"mkv:([\w-]+)", block))
 
-    def scheme(name: str, but: str) -> set[str]:
-        return {str(c) for c in vocabulary.subjects(SKOS.inScheme, MKV[name])} - {f"{MKV}{but}"}
-
-    assert listed("precisionType") == scheme("DatePrecisions", "day")
-    assert listed("basisType") == scheme("DateBases", "stated-date")
+    assert listed("precisionType") == schemes["DatePrecisions"] - {"day"}
+    assert listed("basisType") == schemes["DateBases"] - {"stated-date"}
 
 
 def test_uncertain_attributions(store):
