@@ -89,6 +89,49 @@ def test_each_pair_month_has_its_accounts_and_each_pair_its_days(store):
     assert all("day" not in month for month in months.values())
 
 
+_CLAIMS = """
+SELECT ?node ?p ?o WHERE { GRAPH <%s> { ?node a ?kind ; ?p ?o VALUES ?kind { mks:RetaliationClaim mks:ClaimedEvent } } }
+""" % SUMMARY_GRAPH
+
+
+def test_each_claim_of_retaliation_has_its_certainty_quotes_and_dated_incidents(store):
+    claims = _nodes(store, _CLAIMS)
+    boura = claims["claim/boura-retaliation"]
+    assert (boura["claim"], boura["certainty"], boura["accordingTo"], boura["quotedIn"]) == (
+        ["claim/boura-retaliation"], ["https://w3id.org/malikg/vocab#apparent"], ["source/hrw-wr2025-mali"],
+        ["source/hrw-wr2025-mali"])
+    assert any("whom the Dozo accuse of collaborating with the JNIM" in quote for quote in boura["quote"])
+    # "In January 2024": the month, from its first to its last day.
+    told = claims["claim/boura-retaliation/2024-01-boura"]
+    assert (told["claim"], told["event"], told["start"], told["end"], told["datePrecision"]) == (
+        ["claim/boura-retaliation"], ["event/2024-01-boura"], ["2024-01-01"], ["2024-01-31"],
+        ["https://w3id.org/malikg/vocab#month"])
+    # Every claim whose motive is retaliation, and no other.
+    retaliations = {row[0].value.split("/id/", 1)[1] for row in store.query(
+        "SELECT ?c WHERE { ?c mk:motive mkv:retaliation }", union=False)}
+    assert {node for node, facts in claims.items() if "certainty" in facts or "quote" in facts} == retaliations
+    assert len(retaliations) >= 5
+
+
+def test_claims_of_two_datasets_with_one_id_keep_apart():
+    from graph import summary
+    from graph.namespaces import MK, MKV, base_iri
+
+    ours, theirs = f"{base_iri()}claim/kalala", "http://example.org/claims/kalala"
+    store = ox.Store()
+    for claim, certainty in ((ours, "stated"), (theirs, "alleged")):
+        for p, o in ((MK.motive, MKV.retaliation), (MK.certainty, MKV[certainty])):
+            store.add(ox.Quad(ox.NamedNode(claim), ox.NamedNode(str(p)), ox.NamedNode(str(o))))
+    written = summary.compute(store).decode("utf-8")
+    nodes = {}
+    for line in written.splitlines():
+        if "/summary/claim/" in line.split(" ", 1)[0]:
+            subject, prop, value = line.rstrip(" .").split(" ", 2)
+            nodes.setdefault(subject, {})[prop.rsplit("#", 1)[-1].rstrip(">")] = value.strip("<>")
+    assert {(n["claim"], n["certainty"].rsplit("#", 1)[-1]) for n in nodes.values()} == {
+        (ours, "stated"), (theirs, "alleged")}
+
+
 # --- the network from them ---------------------------------------------------------------------
 
 def test_the_summary_gives_the_ties_walking_every_incident_gives(store):
@@ -108,6 +151,26 @@ def test_alliances_and_chains_read_no_incident_walk(store):
     # The per-pair aggregate over every incident is the one question these no longer ask.
     assert recording.texts and not any("GROUP BY ?from ?to" in text for text in recording.texts)
     assert analysis.to_json(found) == analysis.to_json(analysis.chains(analysis.signed_network(store), store=store))
+
+
+def test_chains_read_each_claim_from_the_summary_not_claim_by_claim(store):
+    recording = Recording(store)
+    light = analysis.signed_network(recording, counts=False, quotes=False, events=False)
+    found = analysis.chains(light, store=recording)
+    assert not any("mk:motive mkv:retaliation" in text for text in recording.texts)
+    assert analysis.to_json(found) == analysis.to_json(
+        analysis.chains(analysis.signed_network(store, summary=False), store=store))
+
+
+def test_a_summary_without_claim_nodes_reads_the_claims_from_the_evidence():
+    """A summary graph written before it held the claims: the network asks the evidence."""
+    with open_store() as store:
+        summarised = analysis.signed_network(store, counts=False, events=False)
+        store.oxigraph.update("DELETE WHERE { GRAPH <%s> { ?node <https://w3id.org/malikg/summary#claim> ?c } }"
+                              % SUMMARY_GRAPH)
+        again = analysis.signed_network(store, counts=False, events=False)
+    assert _edges(again) == _edges(summarised)
+    assert sum(1 for *_, key in again.edges(keys=True) if key.startswith("retaliation:")) >= 5
 
 
 def test_a_store_without_the_summary_graph_walks_the_incidents():

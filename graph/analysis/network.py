@@ -13,7 +13,8 @@ from .dates import _XSD_DATE, _bounds, _day, _precision
 from .network_queries import (
     _ACT_PATTERNS, _ACTIVITY, _ACTORS, _ACTS, _CLAIM_EVENTS, _CLAIM_FACTS, _CLAIM_QUOTES, _CLAIMS_IN_REGION,
     _DATED, _EVENT_EVIDENCE, _EVENT_ROLES, _LISTING, _OTHER_ACTS, _PAIR_INCIDENTS, _PAIR_SAMPLES, _PLACES, _DOCUMENTS,
-    _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _SUMMARY_PAIRS, _SUMMARY_PRESENT, _VICTIMS, EVIDENCE_BUDGET,
+    _RELATION_FACTS, _RELATION_QUOTES, _RELATION_TYPES, _SUMMARY_CLAIM_OWN_FACTS, _SUMMARY_CLAIM_PART,
+    _SUMMARY_PAIRS, _SUMMARY_PRESENT, _VICTIMS, EVIDENCE_BUDGET,
     _LINKED_ACCOUNTS, _LINKED_ACTS, EVIDENCE_LIMIT, GRAPHS, NetworkReader, act_pattern, bound_act, select_rows,
 )
 from .vocabulary import (
@@ -53,7 +54,9 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
 
     With ``events=False`` and no date or region filter, attack and clash edges are read from the
     summary graph's per-pair nodes (``mks:ActorPair``, graph/summary.py) when the store holds
-    it: the same figures, without walking every incident. ``summary=False`` walks them anyway.
+    it: the same figures, without walking every incident. Retaliation edges are read from its
+    claim nodes (``mks:RetaliationClaim``) whatever the filters. ``summary=False`` walks the
+    evidence anyway.
     """
     if relation not in RELATION_FILTERS:
         raise MalikgError(f"unknown relation filter {relation!r} (choose from {', '.join(RELATION_FILTERS)})")
@@ -76,7 +79,8 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
 
     reader = NetworkReader(store, filters, bool(since_date or until_date), bindings)
     rows = {}
-    summarised = summary and not events and not filters and bool(store.query(_SUMMARY_PRESENT % GRAPHS))
+    has_summary = summary and bool(store.query(_SUMMARY_PRESENT % GRAPHS))
+    summarised = has_summary and not events and not filters
     if summarised:
         rows["pairs"] = reader.rows(_SUMMARY_PAIRS)
     else:
@@ -86,8 +90,14 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
             rows[f"{kind} others"] = reader.rows(_OTHER_ACTS, pattern=pattern)
     if counts:
         rows["activity"], rows["victims"] = reader.rows(_ACTIVITY), reader.rows(_VICTIMS)
-    for name, query in (("actors", _ACTORS), ("claims", _CLAIM_FACTS), ("claim events", _CLAIM_EVENTS),
-                        ("claim quotes", _CLAIM_QUOTES), ("relations", _RELATION_FACTS),
+    claims = _summary_claims(reader) if has_summary else None
+    if claims is not None:
+        rows["claims"], rows["claim events"], rows["claim quotes"] = claims
+    else:
+        for name, query in (("claims", _CLAIM_FACTS), ("claim events", _CLAIM_EVENTS),
+                            ("claim quotes", _CLAIM_QUOTES)):
+            rows[name] = reader.rows(query)
+    for name, query in (("actors", _ACTORS), ("relations", _RELATION_FACTS),
                         ("relation quotes", _RELATION_QUOTES), ("relation types", _RELATION_TYPES),
                         ("documents", _DOCUMENTS)):
         rows[name] = reader.rows(query)
@@ -127,6 +137,39 @@ def signed_network(store, *, actor: str | None = None, since: str | None = None,
     if focus is not None or any((since, until, region, relation != "all")):
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0 and n != focus])
     return graph
+
+
+def _summary_claims(reader: NetworkReader) -> tuple[list[dict], list[dict], list[dict]] | None:
+    """The rows _CLAIM_FACTS, _CLAIM_EVENTS and _CLAIM_QUOTES answer, from the claims' own
+    properties and the summary graph's claim nodes, one pattern per read (network_queries.py
+    says why). A quote's document comes as a row of its own: what is read of them is each
+    claim's quotes and each claim's documents. None where the summary graph has no claim nodes:
+    no claim of retaliation, or a summary written by an older malikg, and the caller asks the
+    evidence itself, which answers both right."""
+    def part(name: str) -> list[dict]:
+        return reader.rows(_SUMMARY_CLAIM_PART, part=name)
+
+    claim_of = {row["node"]: row["o"] for row in part("claim")}
+    if not claim_of:
+        return None
+    claims = set(claim_of.values())
+    facts = [row for row in reader.rows(_SUMMARY_CLAIM_OWN_FACTS) if row["claim"] in claims]
+    for name in ("certainty", "accordingTo"):
+        facts += [{"claim": claim_of[row["node"]], "p": str(MK[name]), "o": row["o"]}
+                  for row in part(name) if row["node"] in claim_of]
+    quotes = [{"claim": claim_of[row["node"]], "quote": row["o"], "document": None}
+              for row in part("quote") if row["node"] in claim_of]
+    quotes += [{"claim": claim_of[row["node"]], "quote": None, "document": row["o"]}
+               for row in part("quotedIn") if row["node"] in claim_of]
+    told: dict[str, dict[str, str]] = defaultdict(dict)
+    for name, column in (("event", "event"), ("start", "start"), ("end", "end"), ("datePrecision", "precision")):
+        for row in part(name):
+            if row["node"] in claim_of:
+                told[row["node"]][column] = row["o"]
+    events = [{"claim": claim_of[node], "event": about["event"], "start": about.get("start"),
+               "end": about.get("end"), "precision": about.get("precision")}
+              for node, about in told.items() if "event" in about]
+    return facts, events, quotes
 
 
 def _actors(rows: list[dict]) -> dict[str, dict]:
@@ -407,7 +450,8 @@ def _one(facts: dict[str, list[str]], prop) -> str:
 def _quotes(rows: list[dict], subject: str) -> dict[str, list[str]]:
     found = defaultdict(set)
     for row in rows:
-        found[row[subject]].add(row["quote"])
+        if row["quote"] is not None:
+            found[row[subject]].add(row["quote"])
     return {key: sorted(values) for key, values in found.items()}
 
 
