@@ -771,9 +771,9 @@ def render(run: dict) -> str:
                      f"| {_n(a.get('chains_lines'))} | {a.get('alliances_error') or _secs(a.get('alliances_seconds'))} "
                      f"| {_n(a.get('alliances_lines'))} |")
     lines += ["", "Each is the whole command run in-process on the on-disk store: the signed network read "
-              "from the summary graph's per-pair nodes, the search in networkx (chains also read the acts "
-              "of the incidents each claim names) and the rendered text. Raw pyoxigraph and rdflib have no "
-              "such analysis.", "",
+              "from the summary graph's per-pair and per-claim nodes, the search in networkx (chains also "
+              "read the acts of the incidents each claim names) and the rendered text. Raw pyoxigraph and "
+              "rdflib have no such analysis.", "",
               "## Export", "",
               "| events | format | malikg export | raw pyoxigraph dump (disk) | malikg / raw | raw dump (memory) "
               "| rdflib serialize | malikg / rdflib |",
@@ -912,8 +912,10 @@ def _targets(run: dict, sizes) -> list[str]:
         row(f"`malikg {part}`", f"< {TARGETS['analysis_seconds']:.0f} s", error or _secs(seconds),
             seconds is not None and seconds < TARGETS["analysis_seconds"] and not error,
             f"{error or _secs(seconds)}: the signed network comes from the summary graph's per-pair nodes "
-            "(mks:ActorPair, a few hundred rows); chains then read the acts of the incidents each claim "
-            "names and of the latest day before it, so their cost follows the number of claims.")
+            "(mks:ActorPair, a few thousand rows) and per-claim nodes (mks:RetaliationClaim, one run of the "
+            "index per property); chains then read the acts of the incidents each claim names and of the "
+            "latest day before it, so their cost follows the number of claims, and where the store's pages "
+            "are not in memory most of it is reading them from disk.")
 
     e, raw_phase = s.get("export", {}), s.get("raw", {})
     rate = _rate(e.get("export_nt_triples"), e.get("export_nt_seconds"))
