@@ -759,15 +759,17 @@ def _retaliation_claims(data: _Data, emit, base: str) -> None:
     the store has no summary graph (graph/analysis/network_queries.py), so both read the same.
     """
     retaliation = f"<{MK.motive}> <{MKV.retaliation}>"
+    # Every claim of retaliation, so that each of the joins below (all starting from the same
+    # pattern) finds its claim here.
     facts: dict[str, set[str]] = {claim: set() for claim, in data.rows_of(f"SELECT ?c WHERE {{ ?c {retaliation} }}")}
     for claim, prop, value in data.rows_of(
             f"SELECT ?c ?p ?o WHERE {{ ?c {retaliation} . VALUES ?p {{ <{MK.certainty}> <{MK.accordingTo}> }} "
             f"?c ?p ?o FILTER(isIRI(?o)) }}"):
-        facts.setdefault(claim, set()).add(f"{K.certainty if prop == str(MK.certainty) else K.accordingTo} <{value}>")
+        facts[claim].add(f"{K.certainty if prop == str(MK.certainty) else K.accordingTo} <{value}>")
     for claim, quote, document in data.rows_of(
             f"SELECT ?c ?q ?d WHERE {{ ?c {retaliation} ; <{PROV.wasDerivedFrom}> ?ev . "
             f"?ev <{OA.hasSelector}> ?sel . ?sel <{OA.exact}> ?q OPTIONAL {{ ?ev <{OA.hasSource}> ?d }} }}"):
-        facts.setdefault(claim, set()).add(f"{K.quote} {_literal(quote)}")
+        facts[claim].add(f"{K.quote} {_literal(quote)}")
         if document:
             facts[claim].add(f"{K.quotedIn} <{document}>")
     about: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -776,7 +778,6 @@ def _retaliation_claims(data: _Data, emit, base: str) -> None:
             f"OPTIONAL {{ ?e <{SEM.hasEarliestBeginTimeStamp}> ?start }} "
             f"OPTIONAL {{ ?e <{SEM.hasLatestEndTimeStamp}> ?end }} "
             f"OPTIONAL {{ ?e <{MK.datePrecision}> ?precision }} }}"):
-        facts.setdefault(claim, set())
         told = about[(claim, event)]
         told.add(f"{K.event} <{event}>")
         if start:

@@ -294,11 +294,11 @@ SELECT ?claim ?quote ?document WHERE {
 # the claims' own properties, one pattern per read, and put together in Python: each read is one
 # run of an index, where the three queries above look each claim, quote and incident up (at
 # 1,000,000 events, with the store's pages not in memory: chains in 34 s instead of 80 s,
-# alliances in 22 s instead of 35 s). The properties
-# read over the whole default graph are claims' (mk:respondsTo and mk:claimant also some events'
-# and relations'), so each read is about as long as the claims are many; what every
-# participation or account carries too (certainty, documents), and what lies a join away, comes
-# from the claim's node in the summary graph (graph/summary.py, _retaliation_claims).
+# alliances in 22 s instead of 35 s). The properties read over the whole default graph are
+# claims' (mk:respondsTo and mk:claimant also some events' and relations'), so each read is
+# about as long as the claims are many; what every participation or account carries too
+# (certainty, documents), and what lies a join away, comes from the claim's node in the summary
+# graph (graph/summary.py, _retaliation_claims).
 _SUMMARY_CLAIM_OWN = (
     "mk:claimedActor", "mk:retaliatedAgainst", "mk:claimAbout", "mk:respondsTo", "mk:claimant",
     "mk:accusation", "mk:accusationText", "mk:claimText", "mk:accusedParty", "mk:accusedOfLinkTo",
