@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from . import coding_checks, validate
+from .aside import aside
 from .emit import code
 from .export import sorted_turtle
 from .files import write_together
@@ -100,22 +102,22 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     timings = {}
     seeds = read_seeds(seeds_folder)
     coded = code(seeds, base)
-    graph = coded.graph()
     coding_checks.check(seeds)
     timings["load"] = time.perf_counter() - started
-    # The core shapes are checked in a fork beside the rest (graph/validate.py says why); no file
-    # is written before their answer, and a graph they reject is reported as such even where an
-    # output could not be made of it.
-    with validate.core_violations_aside(graph) as core_violations:
+    # The core shapes and the counts (over an rdflib graph of the triples) and the ontology
+    # reference (from the package alone) are made in forks beside the rest (graph/aside.py says
+    # why); no file is written before the check's answer, and a graph it rejects is reported as
+    # such even where an output could not be made of it.
+    with aside(_check_and_count, coded) as checked, aside(ontology_reference) as ontology_page:
         # One store answers the SHACL-SPARQL rules (over the data alone) and then, given the
         # ontology and its summaries, the companion files' queries: the data are loaded once.
         # The ontology goes in first, into its own graph, as a store created from the seeds has
         # it (the order things were added is the order a query without ORDER BY meets them).
         store = MemoryStore()
         store.oxigraph.load(ontology_quads() + coded.ntriples.encode("utf-8"), ox.RdfFormat.N_QUADS)
-        sparql = validate.sparql_violations(graph, store.oxigraph)
+        sparql = validate.sparql_violations(None, store.oxigraph)
         if sparql:
-            validate.raise_first(sparql | core_violations())
+            validate.raise_first(sparql | checked().violations)
         mark = time.perf_counter()
         out_dir = Path(out_dir)
         try:
@@ -123,17 +125,18 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
             outputs: dict[Path, bytes | str] = {
                 out_dir / "graph.ttl": sorted_turtle(coded.ntriples.encode("utf-8"))}
             rebuild_summary(store.oxigraph)
-            outputs.update(companion_files(graph, out_dir, store))
+            outputs.update(companion_files(None, out_dir, store, ontology_page=ontology_page))
         except Exception:
-            validate.raise_first(core_violations())
+            validate.raise_first(checked().violations)
             raise
         timings["outputs"] = time.perf_counter() - mark
         waited = time.perf_counter()
-        validate.raise_first(core_violations())
+        graph_check = checked()
+        validate.raise_first(graph_check.violations)
         timings["shacl"] = time.perf_counter() - waited
     write_together(out_dir, {path.name: data for path, data in outputs.items()})
-    result = BuildResult(out_dir, sorted(outputs), len(graph), count_kinds(graph),
-                         time.perf_counter() - started, timings, count_per_document(graph))
+    result = BuildResult(out_dir, sorted(outputs), graph_check.triples, graph_check.counts,
+                         time.perf_counter() - started, timings, graph_check.per_document)
     if store_dir is not None or endpoint:
         from .store import open_store
 
@@ -144,10 +147,11 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     return result
 
 
-def companion_files(graph: Graph, out_dir: Path, store=None) -> dict[Path, bytes | str]:
+def companion_files(graph: Graph | None, out_dir: Path, store=None, *,
+                    ontology_page: Callable[[], str] | None = None) -> dict[Path, bytes | str]:
     """The research report, the actor-network page, the ontology reference and the timeline, built
-    from the graph, or from ``store`` when given (a store holding the ontology and that graph)."""
-    from .docs import render as ontology_reference
+    from the graph, or from ``store`` when given (a store holding the ontology and that graph).
+    ``ontology_page`` gives the reference where it is made elsewhere (the build makes it aside)."""
     from .html import actor_network_page
     from .report import render_report
     from .store import open_store
@@ -157,10 +161,34 @@ def companion_files(graph: Graph, out_dir: Path, store=None) -> dict[Path, bytes
         files = {
             out_dir / "report.md": render_report(store),
             out_dir / "actors.html": actor_network_page(store),
-            out_dir / "ontology.html": ontology_reference(),
+            out_dir / "ontology.html": (ontology_page or ontology_reference)(),
         }
         files[out_dir / "timeline.html"] = _timeline(store)
         return files
+
+
+@dataclass(frozen=True)
+class GraphCheck:
+    """What the build learns from the built graph as rdflib holds it: the core shapes'
+    violations, and the counts the build prints."""
+
+    violations: frozenset
+    triples: int
+    counts: dict[str, int]
+    per_document: dict[str, dict[str, int]]
+
+
+def _check_and_count(coded) -> GraphCheck:
+    graph = coded.graph()
+    return GraphCheck(frozenset(validate.core_violations(graph)), len(graph), count_kinds(graph),
+                      count_per_document(graph))
+
+
+def ontology_reference() -> str:
+    """The ontology's HTML reference (graph/docs.py), from the bundled ontology."""
+    from .docs import render
+
+    return render()
 
 
 def _timeline(store) -> str:

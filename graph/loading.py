@@ -38,7 +38,8 @@ from .store import Progress, Store, open_store
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 #: Above this many triples (store and input together) the SHACL check of the whole store is
-#: skipped, and said so: pySHACL takes about a minute per 100,000 triples.
+#: skipped, and said so: on 100,000 synthetic triples rdflib's parse took 2 s and the core shapes
+#: 4.4 s more (pyshacl-turbo; pySHACL 16 s), and both grow with the store.
 CHECK_LIMIT = 100_000
 
 

@@ -9,7 +9,7 @@ import graph
 
 def test_import_graph_loads_nothing_heavy():
     probe = ("import sys, graph; heavy = [m for m in ('graph.store', 'pyoxigraph', 'rdflib', 'pyshacl', "
-             "'pyvis', 'networkx') if m in sys.modules]; print(heavy)")
+             "'pyshacl_turbo', 'pyvis', 'networkx') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

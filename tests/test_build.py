@@ -4,13 +4,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from cli import main
-from graph import validate
+from graph import aside as graph_aside, validate
+from graph.aside import aside
 from graph.emit import build_graph
 from graph.namespaces import MK, base_iri
 
@@ -53,18 +55,23 @@ def test_a_graph_breaking_the_shapes_is_named_by_record_and_field():
 
 
 
-def test_the_core_shapes_checked_aside_find_what_they_find_here_even_if_the_child_dies(monkeypatch):
+def test_work_done_aside_answers_as_inline_even_if_the_child_dies_or_fails(monkeypatch):
     graph = build_graph()
     event = URIRef(f"{base_iri()}event/2024-01-27-ogota")
     graph.remove((event, RDFS.label, None))
     here = validate.core_violations(graph)
     assert any(v.record == "event/2024-01-27-ogota" and v.field == "rdfs:label" for v in here)
-    with validate.core_violations_aside(graph) as aside:
-        assert aside() == here
-    # A child that dies before answering (killed, out of memory) leaves the check to the parent.
-    monkeypatch.setattr(validate, "_send_core_violations", lambda data, send: os._exit(1))
-    with validate.core_violations_aside(graph) as aside:
-        assert aside() == here
+    with aside(validate.core_violations, graph) as answer:
+        assert answer() == here
+    # A child that dies before answering (killed, out of memory) leaves the work to the parent.
+    monkeypatch.setattr(graph_aside, "_answer", lambda function, args, send: os._exit(1))
+    with aside(validate.core_violations, graph) as answer:
+        assert answer() == here
+    monkeypatch.undo()
+    # Work that fails in the child is done again here, and the caller meets its exception.
+    with aside(validate.core_violations, None) as answer:
+        with pytest.raises(TypeError):
+            answer()
 
 
 def test_a_build_the_core_shapes_reject_writes_nothing_and_says_why_in_one_line(tmp_path, monkeypatch):

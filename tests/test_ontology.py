@@ -3,6 +3,7 @@ with docs/model.md and with each other, and the shapes accept good data and reje
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -12,7 +13,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from graph.namespaces import ACLED, MK, MKV, SEM, UCDP, WDT
+from graph.namespaces import ACLED, MK, MKV, OA, SEM, UCDP, WDT
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -636,6 +637,55 @@ def test_malikg_validation_rejects_each_bad_graph_as_pyshacl_does(case, update, 
     data.update(SPARQL_PREFIXES + _ids(update))
     messages = [violation.message for violation in shacl_violations(data)]
     assert any(fragment in m for m in messages), f"{case}: no message with {fragment!r}: {messages}"
+
+
+def _pyshacl_violations(data: Graph, monkeypatch) -> set:
+    """What graph.validate finds in ``data`` with pySHACL itself as its engine."""
+    from graph import validate
+
+    with monkeypatch.context() as patch:
+        patch.setattr(validate, "_shacl_engine", lambda: pyshacl)
+        return validate.core_violations(data)
+
+
+def test_the_core_shapes_are_checked_by_pyshacl_turbo():
+    from graph import validate
+
+    assert sys.version_info < (3, 11) or validate._shacl_engine().__name__ == "pyshacl_turbo"
+
+
+@pytest.mark.parametrize("case, update, fragment", BAD, ids=[case for case, _, _ in BAD])
+def test_the_shacl_engine_finds_each_violation_pyshacl_finds(case, update, fragment, monkeypatch):
+    # pyshacl-turbo stands in for pySHACL (graph/validate.py): on every bad graph it must name the
+    # same records, fields and messages, neither more nor fewer.
+    from graph.validate import core_violations
+
+    data = _good_graph()
+    data.update(SPARQL_PREFIXES + _ids(update))
+    assert core_violations(data) == _pyshacl_violations(data, monkeypatch)
+
+
+def test_the_shacl_engine_finds_what_pyshacl_finds_in_the_broken_seed_graph(monkeypatch):
+    from graph.emit import build_graph
+    from graph.namespaces import base_iri
+    from graph.validate import core_violations
+
+    graph = build_graph()
+    base = base_iri()
+    quote = URIRef(base + "evidence/hrw-wr2025-mali/911-981")
+    event = URIRef(base + "event/2024-01-27-ogota")
+    # one of each kind of break: a missing label, a literal of the wrong datatype, a link to a node
+    # of the wrong class, a selector too many
+    graph.remove((event, RDFS.label, None))
+    start = next(graph.objects(event, SEM.hasEarliestBeginTimeStamp))
+    graph.set((event, SEM.hasEarliestBeginTimeStamp, Literal(str(start))))
+    graph.add((next(graph.subjects(MK.participant, None)), MK.participant, event))
+    graph.add((quote, OA.hasSelector, event))
+    found = core_violations(graph)
+    assert {(v.record, v.field) for v in found} >= {
+        ("event/2024-01-27-ogota", "rdfs:label"), ("event/2024-01-27-ogota", "sem:hasEarliestBeginTimeStamp"),
+        ("evidence/hrw-wr2025-mali/911-981", "oa:hasSelector")}
+    assert found == _pyshacl_violations(graph, monkeypatch)
 
 
 def test_only_incidents_need_a_place(shapes):

@@ -33,7 +33,7 @@ def test_wheel_ships_the_data_folders_and_the_command(wheel):
         assert path in names
     assert any(n.startswith("graph/_data/queries/") and n.endswith(".rq") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "malikg = graph.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "malikg = graph.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.mark.slow
