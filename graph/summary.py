@@ -179,10 +179,14 @@ class _Data:
 
 
 def compute(store: ox.Store) -> bytes:
-    """The summary graph of the default graph of ``store``, as N-Triples."""
+    """The summary graph of the default graph of ``store``, as N-Triples, its lines sorted.
+
+    Sorted because ``write`` gives them in the order the store answers, which an in-memory
+    store changes from one process to the next: the same data give the same bytes here.
+    """
     buffer = io.BytesIO()
     write(store, buffer)
-    return buffer.getvalue()
+    return b"".join(sorted(buffer.getvalue().splitlines(keepends=True)))
 
 
 def write(store: ox.Store, stream) -> int:

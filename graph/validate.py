@@ -1,4 +1,5 @@
-"""Checking a graph against the SHACL shapes (pySHACL) on top of the loader's integrity checks."""
+"""Checking a graph against the SHACL shapes (with pyshacl-turbo, or pySHACL) on top of the
+loader's integrity checks."""
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ class Violation:
 
 @lru_cache(maxsize=1)
 def _shapes() -> tuple[Graph, tuple["_SparqlRule", ...]]:
-    """The shapes split in two: the core constraints for pySHACL, and the SPARQL-based ones.
+    """The shapes split in two: the core constraints for the SHACL engine, and the SPARQL-based ones.
 
     pySHACL evaluates a SPARQL constraint once per focus node with rdflib's engine: on the
     seed graph that took 77 s against 0.5 s for all the core constraints. The SPARQL
