@@ -125,7 +125,7 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
             outputs: dict[Path, bytes | str] = {
                 out_dir / "graph.ttl": sorted_turtle(coded.ntriples.encode("utf-8"))}
             rebuild_summary(store.oxigraph)
-            outputs.update(companion_files(None, out_dir, store, ontology_page=ontology_page))
+            outputs.update(companion_files(store, out_dir, ontology_page))
         except Exception:
             validate.raise_first(checked().violations)
             raise
@@ -147,21 +147,19 @@ def build(out_dir: Path = Path("out"), seeds_folder: Path | list[Path] | None = 
     return result
 
 
-def companion_files(graph: Graph | None, out_dir: Path, store=None, *,
-                    ontology_page: Callable[[], str] | None = None) -> dict[Path, bytes | str]:
-    """The research report, the actor-network page, the ontology reference and the timeline, built
-    from the graph, or from ``store`` when given (a store holding the ontology and that graph).
-    ``ontology_page`` gives the reference where it is made elsewhere (the build makes it aside)."""
+def companion_files(store, out_dir: Path, ontology_page: Callable[[], str]) -> dict[Path, bytes | str]:
+    """The research report, the actor-network page, the ontology reference and the timeline, from
+    ``store`` (a store holding the ontology, the graph and its summaries), which is closed after;
+    ``ontology_page`` gives the reference (the build makes it aside)."""
     from .html import actor_network_page
     from .report import render_report
-    from .store import open_store
 
     # One in-memory store, loaded once, answers both the report's queries and the page's.
-    with (open_store(seed_graph=graph) if store is None else store) as store:
+    with store:
         files = {
             out_dir / "report.md": render_report(store),
             out_dir / "actors.html": actor_network_page(store),
-            out_dir / "ontology.html": (ontology_page or ontology_reference)(),
+            out_dir / "ontology.html": ontology_page(),
         }
         files[out_dir / "timeline.html"] = _timeline(store)
         return files
